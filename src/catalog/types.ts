@@ -53,6 +53,14 @@ export interface Relation {
   /** `foreign-key` when declared in the schema, `configured` when given in the config file. */
   origin: 'foreign-key' | 'configured';
   nullable: boolean;
+  /** Schema of `table` / `refTable` (set by discovery; needed when several schemas are introspected). */
+  schema?: string;
+  refSchema?: string;
+  /**
+   * Set by discovery when the two sides have different column types (a configured relation or a
+   * polymorphic id stored as text): the scoped SQL then compares them as text instead of failing.
+   */
+  compareAsText?: boolean;
 }
 
 /**
@@ -67,9 +75,35 @@ export interface Relation {
  */
 export type Scope =
   | { kind: 'tenant-column'; column: string; includeShared: boolean }
-  | { kind: 'path'; hops: Relation[]; tenantColumn: string }
+  | {
+      kind: 'path';
+      hops: Relation[];
+      tenantColumn: string;
+      /** Rows whose path ends at a shared row (NULL tenant column) are exported too. Absent = false. */
+      includeShared?: boolean;
+    }
   | { kind: 'referenced'; by: Relation[] }
-  | { kind: 'whole'; reason: string };
+  | { kind: 'whole'; reason: string }
+  | {
+      kind: 'polymorphic';
+      /** `attachable_type` + `attachable_id`: the type column says which table the id column points at. */
+      typeColumn: string;
+      idColumn: string;
+      /** One alternative per configured type; rows of any other type are not exported. */
+      targets: PolymorphicTarget[];
+    };
+
+/**
+ * One type of a polymorphic link: rows whose type column equals `type` belong to the tenant when the
+ * row their id points at does. `hops[0]` goes from the polymorphic table (id column) to the target
+ * table; later hops are the target's own path; the last hop's `to` has `tenantColumn`.
+ */
+export interface PolymorphicTarget {
+  type: string;
+  hops: Relation[];
+  tenantColumn: string;
+  includeShared?: boolean;
+}
 
 export interface CatalogTable {
   /** Schema (PostgreSQL) or database (MySQL) holding the table. */
@@ -101,6 +135,8 @@ export interface Catalog {
   dialect: Dialect;
   tenancy: 'column' | 'schema';
   tenantColumn: string;
+  /** Schema mode only: the tenant's schema (PostgreSQL) or database (MySQL) name, `{tenant}` replaced. */
+  schemaTemplate?: string;
   /** Tables to export, in an order where referenced tables come before the tables that point at them. */
   tables: CatalogTable[];
   uncovered: UncoveredTable[];
