@@ -60,7 +60,12 @@ export function createDirectorySink(dir: string): PartSink {
 
 /** A part's file name is a plain name inside the directory: no separators, no dot-files, no `..`. */
 function checkFileName(fileName: string): void {
-  if (fileName.length === 0 || /[/\\]/.test(fileName) || fileName.includes('\u0000') || fileName.startsWith('.')) {
+  if (
+    fileName.length === 0 ||
+    /[/\\]/.test(fileName) ||
+    fileName.includes('\u0000') ||
+    fileName.startsWith('.')
+  ) {
     throw new ArchiveError(`invalid archive file name ${JSON.stringify(fileName)}`);
   }
 }
