@@ -77,7 +77,12 @@ const schema = z.strictObject({
     .prefault({}),
   include: z
     .strictObject({
+      /** Reference tables exported entirely (only when they hold no tenant data). */
       wholeTables: names.default([]),
+      /** Tables a default rule would leave out but the operator wants (e.g. a domain table named `jobs`). */
+      tables: names.default([]),
+      /** Columns a default rule would leave out but the operator wants (`table.column`, globs ok). */
+      columns: names.default([]),
     })
     .prefault({}),
   relations: z.array(relation).default([]),
