@@ -28,22 +28,38 @@ export interface FinalEntry {
 }
 
 /**
- * Counts and hashes (SHA-256) the bytes passing through, and hands them on in chunks of about
- * 64 KiB so that the next stage sees few, large writes. Holds at most one chunk: memory stays bounded.
+ * Counts and hashes (SHA-256) the bytes passing through, and hands them on coalesced: a burst of tiny
+ * writes (many rows in one tick) leaves as one chunk of up to 64 KiB, released at once when full or
+ * at the next turn of the event loop, so the next stage sees few, large writes while the part's size
+ * stays current. Holds at most one chunk, and the writable side waits while the readable side is
+ * full: memory stays bounded.
  */
 class MeasuringStream extends Transform {
   bytes = 0;
   private readonly hash = createHash('sha256');
   private held: Buffer[] = [];
   private heldBytes = 0;
+  private releaseScheduled = false;
   private hex: string | undefined;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
+    if (chunk.length >= COALESCE_BYTES && this.heldBytes === 0) {
+      callback(null, chunk);
+      return;
+    }
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes >= COALESCE_BYTES) this.release();
+    if (this.heldBytes >= COALESCE_BYTES) {
+      this.release();
+    } else if (!this.releaseScheduled) {
+      this.releaseScheduled = true;
+      setImmediate(() => {
+        this.releaseScheduled = false;
+        if (!this.destroyed) this.release();
+      });
+    }
     callback();
   }
 
@@ -109,6 +125,7 @@ export class ArchiveWriter {
   private nextPartNumber = 1;
   private busy: string | null = null;
   private aborted = false;
+  private aborting: Promise<void> | null = null;
   private readonly closed: PartRecord[] = [];
 
   constructor(options: ArchiveWriterOptions) {
@@ -205,8 +222,13 @@ export class ArchiveWriter {
    * Aborts the open part: stops archiver, tears down the stream chain and aborts the upload, so
    * nothing of it is committed. Parts already committed stay. Idempotent; the writer is unusable after.
    */
-  async abort(): Promise<void> {
+  abort(): Promise<void> {
     this.aborted = true;
+    this.aborting ??= this.abortPart();
+    return this.aborting;
+  }
+
+  private async abortPart(): Promise<void> {
     const part = this.part;
     this.part = null;
     if (!part) return;
@@ -247,8 +269,13 @@ export class ArchiveWriter {
       done.catch(reject);
     });
     failed.catch(ignore);
-    this.part = { number, fileName, upload, archive, output, done, failed, paths: new Set() };
-    return this.part;
+    const part: OpenPart = { number, fileName, upload, archive, output, done, failed, paths: new Set() };
+    // A sink failure between calls (archiver still draining its buffer) aborts the upload right away.
+    done.catch(() => {
+      if (this.part === part) void this.abort().catch(ignore);
+    });
+    this.part = part;
+    return part;
   }
 
   private async append(part: OpenPart, path: string, data: EntrySource): Promise<EntryRecord> {
