@@ -34,6 +34,7 @@ interface Options {
   formats?: ExportFormat[];
   scaleCheck: boolean;
   fresh: boolean;
+  database?: string;
   handover: string;
   pgUrl: string;
   mysqlUrl: string;
@@ -75,6 +76,7 @@ function parseOptions(argv: string[]): Options {
     )
     .option('--scale-check', 'run handover alone on 5,000,000 rows and report its peak RSS', false)
     .option('--fresh', 'drop and reload the benchmark database even if it matches', false)
+    .option('--database <name>', 'benchmark database name (default handover_bench_<rows>)')
     .option(
       '--handover <command>',
       'handover CLI command (split on spaces)',
@@ -139,12 +141,18 @@ async function main(argv: string[]): Promise<number> {
 
   // 2. Data sets (reused when they already hold the right rows).
   const datasets: { postgres?: BenchDataset; mysql?: BenchDataset } = {};
+  const setup = {
+    rows,
+    fresh: options.fresh,
+    log,
+    ...(options.database ? { database: options.database } : {}),
+  };
   if (usePg) {
-    datasets.postgres = await setupPostgres({ adminUrl: options.pgUrl, rows, fresh: options.fresh, log });
+    datasets.postgres = await setupPostgres({ ...setup, adminUrl: options.pgUrl });
     await warmPostgres(datasets.postgres.url);
   }
   if (useMysql) {
-    datasets.mysql = await setupMysql({ adminUrl: options.mysqlUrl, rows, fresh: options.fresh, log });
+    datasets.mysql = await setupMysql({ ...setup, adminUrl: options.mysqlUrl });
     await warmMysql(options.mysqlUrl, datasets.mysql.database);
   }
 
