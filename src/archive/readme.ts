@@ -44,7 +44,7 @@ function about(m: Manifest): string {
   } else if (m.part.isLast) {
     lines.push(
       wrap(
-        `This is part ${m.part.number}, the LAST part: the export has ${m.part.number} parts in all. Parts 1 to ${m.part.number - 1} are separate zip files; keep them together with this one.`,
+        `This is part ${m.part.number}, the LAST part: the export has ${m.part.number} parts in all. ${m.part.number === 2 ? 'Part 1 is a separate zip file' : `Parts 1 to ${m.part.number - 1} are separate zip files`}; keep them together with this one.`,
       ),
     );
   } else {
@@ -123,12 +123,12 @@ function csvHelp(m: Manifest): string | null {
   if (!m.formats.includes('csv')) return null;
   const paragraphs = [
     `Format: ${m.encoding.csv}. The first line of every file names the columns.`,
-    'Excel: use Data > From Text/CSV (Get Data), choose File origin "65001: Unicode (UTF-8)" and Delimiter "Comma". Double-clicking a file also works in the excel profile (the byte order mark tells Excel the file is UTF-8), but Excel then guesses types and may drop leading zeros or long digits.',
-    'LibreOffice Calc: open the file, choose Character set "Unicode (UTF-8)", Separated by "Comma", String delimiter ", and tick "Format quoted field as text" to keep values as written.',
+    'Excel: use Data > From Text/CSV (Get Data), choose File origin "65001: Unicode (UTF-8)" and Delimiter "Comma". Opening a file by double-clicking makes Excel guess the types of the columns: it may drop leading zeros and round long numbers.',
+    'LibreOffice Calc: open the file, choose Character set "Unicode (UTF-8)", separated by "Comma", string delimiter the double quote, and tick "Format quoted field as text" to keep values as written.',
   ];
   if (m.csvProfile === 'excel') {
     paragraphs.push(
-      `Profile "excel": text that starts with = + - @, a tab or a line break is written with a leading apostrophe ('), so that a spreadsheet shows it as text instead of running it as a formula. The apostrophe is not part of the data: remove it when you load these files into a database.`,
+      `Profile "excel": every file starts with a UTF-8 byte order mark, so that Excel reads accents and emoji right even when a file is opened by double-clicking. Text that starts with = + - @, a tab or a line break is written with a leading apostrophe ('), so that a spreadsheet shows it as text instead of running it as a formula. That apostrophe is not part of the data: remove it when you load these files into a database.`,
     );
   } else {
     paragraphs.push(

@@ -26,7 +26,7 @@ function renderTable(table: CatalogTable): string {
   const lines: string[] = [];
   lines.push(comment(`${table.schema}.${table.name}: ${table.scopeDescription}`));
   for (const excluded of table.excludedColumns) {
-    lines.push(comment(`not exported: column ${excluded.name} (${excluded.reason})`));
+    lines.push(comment(`not exported: column ${excluded.name}: ${excluded.reason}`));
   }
   for (const warning of table.warnings) lines.push(comment(`note: ${warning}`));
   lines.push(`CREATE TABLE ${quote(table.name)} (`);

@@ -352,7 +352,8 @@ function checkExport(given: { manifest: Manifest; archive: string }[]): ExportCh
   if (lasts.length === 1 && highest > expectedCount) {
     problems.push(`part ${highest} comes after part ${expectedCount}, which says it is the last`);
   }
-  if (missing.length > 0) severity.push(`${plural(missing.length, 'part')} ${missing.join(', ')} not given`);
+  if (missing.length > 0)
+    severity.push(`${missing.length === 1 ? 'part' : 'parts'} ${missing.join(', ')} not given`);
   if (lasts.length === 0) severity.push(`the last part was not given (the highest part given is ${highest})`);
 
   const complete = lasts.length === 1 && missing.length === 0 && problems.length === 0;
