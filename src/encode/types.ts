@@ -1,10 +1,21 @@
 import type { Readable } from 'node:stream';
-import type { CatalogColumn } from '../catalog/types.ts';
 import type { CsvProfile } from '../archive/types.ts';
+import type { CatalogColumn } from '../catalog/types.ts';
 import type { TextRow } from '../sources/types.ts';
 
 /** Characters that make a spreadsheet treat a text cell as a formula (excel profile guards them). */
 export const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r', '\n'] as const;
+
+/** What the excel profile puts in front of a guarded text value. */
+export const FORMULA_GUARD_PREFIX = "'";
+
+/**
+ * The text values the excel profile guards, as a regular expression valid both in JavaScript and in
+ * PostgreSQL (`value ~ pattern`, for the COPY fast path's SQL-side guard): a trigger character after
+ * any leading apostrophes. Counting leading apostrophes keeps the guard exactly reversible (see
+ * src/encode/csv.ts `FORMULA_GUARD`). The tab, CR and LF in it are the characters themselves.
+ */
+export const FORMULA_GUARD_PATTERN = "^'*[-=+@\t\r\n]";
 
 /** Excel's hard limits. Tests lower `maxRowsPerSheet` to exercise the split. */
 export const XLSX_MAX_DATA_ROWS_PER_SHEET = 1_048_575;
@@ -15,7 +26,7 @@ export interface CsvEncoderOptions {
   profile: CsvProfile;
 }
 
-/** Turns canonical text rows into RFC 4180 CSV bytes (UTF-8, CRLF line ends). */
+/** Turns canonical text rows into RFC 4180 CSV bytes (UTF-8, LF line ends like PostgreSQL COPY: see src/encode/csv.ts). */
 export interface CsvEncoder {
   /** BOM (excel profile) + header line. Written at the start of every CSV file, including split chunks. */
   header(): Buffer;
