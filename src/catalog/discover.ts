@@ -88,6 +88,14 @@ function sameComparable(a: LogicalType | undefined, b: LogicalType | undefined):
 }
 
 const WHOLE_REASON = 'listed in include.wholeTables';
+
+/** Why a relation that is not a plain table is not exported by default. */
+const NOT_A_TABLE: Partial<Record<TableInfo['kind'], string>> = {
+  view: 'view: its rows come from other tables',
+  'materialized-view': 'materialized view: its rows come from other tables',
+  foreign: 'foreign table: its rows live in another database',
+  other: 'not a table (a sequence or system object)',
+};
 const SCHEMA_REASON = "schema per tenant: every row of the tenant's schema";
 
 /**
@@ -188,11 +196,10 @@ class CatalogBuilder {
       }
       const isView = table.kind !== 'table' && table.kind !== 'partitioned';
       if (isView && !this.inWholeTables(table)) {
-        const what = table.kind === 'foreign' ? 'foreign table' : table.kind.replace('-', ' ');
         this.uncover(
           table,
           'excluded',
-          `${what}: its rows come from other tables; list it in include.wholeTables to export it`,
+          `${NOT_A_TABLE[table.kind] ?? 'not a table'}; list it in include.wholeTables to export it`,
         );
         continue;
       }
@@ -229,6 +236,36 @@ class CatalogBuilder {
       }
     }
     this.relations = this.collectRelations();
+    this.warnUnmatchedPatterns();
+  }
+
+  /** A config pattern that matches nothing is most likely a typo: say so instead of ignoring it. */
+  private warnUnmatchedPatterns(): void {
+    const tables = this.info.tables;
+    const lists: [string, string[]][] = [
+      ['exclude.tables', this.config.exclude.tables],
+      ['include.tables', this.config.include.tables],
+      ['include.wholeTables', this.config.include.wholeTables],
+    ];
+    for (const [where, patterns] of lists) {
+      for (const pattern of patterns) {
+        if (!tables.some((table) => matchesTable(pattern, table.schema, table.name))) {
+          this.warnings.push(`config ${where}: ${pattern} matches no table`);
+        }
+      }
+    }
+    const columnLists: [string, string[]][] = [
+      ['exclude.columns', this.config.exclude.columns],
+      ['include.columns', this.config.include.columns],
+    ];
+    for (const [where, patterns] of columnLists) {
+      for (const pattern of patterns) {
+        const found = tables.some((table) =>
+          table.columns.some((column) => matchesColumn(pattern, table.name, column.name)),
+        );
+        if (!found) this.warnings.push(`config ${where}: ${pattern} matches no column`);
+      }
+    }
   }
 
   /** Resolves a table name from the config: `name` or `schema.name`. */
@@ -255,10 +292,17 @@ class CatalogBuilder {
 
   private collectRelations(): Relation[] {
     const relations: Relation[] = [];
+    const introspected = new Set(this.info.tables.map((table) => table.schema));
     for (const fk of this.info.foreignKeys) {
       const from = this.nodes.get(idOf(fk.schema, fk.table));
       const to = this.nodes.get(idOf(fk.refSchema, fk.refTable));
-      // A key into a schema that was not introspected cannot carry a scope.
+      if (from && !introspected.has(fk.refSchema)) {
+        // A key into a schema that was not introspected cannot carry a scope: say so.
+        this.warnings.push(
+          `${fk.table}.${fk.columns.join(', ')} refers to ${fk.refSchema}.${fk.refTable}, outside the schemas read; ` +
+            'add its schema under schemas to follow it',
+        );
+      }
       if (!from || !to) continue;
       relations.push(this.relation(from, fk.columns, to, fk.refColumns, 'foreign-key'));
     }

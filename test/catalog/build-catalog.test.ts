@@ -269,4 +269,50 @@ describe('building the catalog from schema information', () => {
     const scope = find(one, 'lines')?.scope;
     expect(scope?.kind === 'path' && scope.hops[0]?.refTable).toBe('invoices');
   });
+
+  it('warns about config patterns that match nothing, most likely typos', () => {
+    const catalog = buildCatalog(
+      info(base, baseKeys),
+      config({
+        exclude: { tables: ['sesions'], columns: ['*.ssn'] },
+        include: { wholeTables: ['currency'] },
+      }),
+      'postgres',
+    );
+    expect(catalog.warnings).toEqual(
+      expect.arrayContaining([
+        'config exclude.tables: sesions matches no table',
+        'config include.wholeTables: currency matches no table',
+        'config exclude.columns: *.ssn matches no column',
+      ]),
+    );
+  });
+
+  it('says when a foreign key leads out of the schemas it reads', () => {
+    const tables = [...base, table('invoices', ['id', 'company_id:text', 'currency_code:text'])];
+    const outside = { ...fk('invoices.currency_code', 'currencies.code'), refSchema: 'reference' };
+    const catalog = buildCatalog(info(tables, [...baseKeys, outside]), config(), 'postgres');
+    expect(catalog.warnings).toContain(
+      'invoices.currency_code refers to reference.currencies, outside the schemas read; add its schema under schemas to follow it',
+    );
+  });
+
+  it('reports sequences and foreign tables as not tables', () => {
+    const catalog = buildCatalog(
+      info(
+        [
+          ...base,
+          table('remote_rates', ['id'], { kind: 'foreign' }),
+          table('order_seq', ['next_value'], { kind: 'other' }),
+        ],
+        baseKeys,
+      ),
+      config(),
+      'postgres',
+    );
+    expect(missing(catalog, 'remote_rates')?.reason).toBe(
+      'foreign table: its rows live in another database; list it in include.wholeTables to export it',
+    );
+    expect(missing(catalog, 'order_seq')?.reason).toMatch(/^not a table/);
+  });
 });
