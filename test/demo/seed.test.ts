@@ -28,12 +28,17 @@ async function countsPerTenant(table: string, where: string): Promise<Record<str
 
 /** One checksum per table over every row's text form: equal checksums, equal data. */
 const CHECKSUMS_SQL = DEMO_TABLES.map(
-  (table) => `SELECT '${table}' AS name, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM ${table} t`,
+  (table) =>
+    `SELECT '${table}' AS name, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM ${table} t`,
 ).join('\nUNION ALL\n');
 
-async function checksums(query: (sql: string) => Promise<{ rows: unknown[] }>): Promise<Record<string, string>> {
+async function checksums(
+  query: (sql: string) => Promise<{ rows: unknown[] }>,
+): Promise<Record<string, string>> {
   const result = await query(CHECKSUMS_SQL);
-  return Object.fromEntries((result.rows as { name: string; sum: string }[]).map((row) => [row.name, row.sum]));
+  return Object.fromEntries(
+    (result.rows as { name: string; sum: string }[]).map((row) => [row.name, row.sum]),
+  );
 }
 
 beforeAll(async () => {
@@ -63,7 +68,9 @@ describe('the demo data set on PostgreSQL', () => {
     const acme = counts.get('acme') ?? {};
     const big = (acme.timesheets ?? 0) + (acme.tasks ?? 0) + (acme.invoice_lines ?? 0);
     expect(big / total('acme')).toBeGreaterThan(0.8);
-    expect(await scalar('SELECT value FROM demo_meta WHERE key = $1', ['seed_version'])).toBe(DEMO_SEED_VERSION);
+    expect(await scalar('SELECT value FROM demo_meta WHERE key = $1', ['seed_version'])).toBe(
+      DEMO_SEED_VERSION,
+    );
   });
 
   it('has emoji, CR/LF, lone CR and formula-looking text in every tenant with data', async () => {
@@ -83,7 +90,10 @@ describe('the demo data set on PostgreSQL', () => {
       expect(hyperlink[tenant], `=HYPERLINK in ${tenant}`).toBeGreaterThan(0);
       for (const counts of formulas) expect(counts[tenant]).toBeGreaterThan(0);
     }
-    const quotedCommaAccent = await countsPerTenant('clients', `name LIKE '%"%' AND name LIKE '%,%' AND name LIKE '%ë%'`);
+    const quotedCommaAccent = await countsPerTenant(
+      'clients',
+      `name LIKE '%"%' AND name LIKE '%,%' AND name LIKE '%ë%'`,
+    );
     for (const tenant of TENANTS_WITH_DATA) expect(quotedCommaAccent[tenant]).toBeGreaterThan(0);
   });
 
@@ -135,13 +145,23 @@ describe('the demo data set on PostgreSQL', () => {
 
   it('has nested unicode JSON, binary with zero bytes, arrays, empty arrays and intervals', async () => {
     expect(await scalar(`SELECT settings #>> '{nested,emoji}' FROM companies WHERE id = 'acme'`)).toBe('🚀');
-    expect(await scalar(`SELECT count(*)::int FROM clients WHERE address #>> '{nested,ключ,0}' = 'значение'`)).toBe(3);
+    expect(
+      await scalar(`SELECT count(*)::int FROM clients WHERE address #>> '{nested,ключ,0}' = 'значение'`),
+    ).toBe(3);
     // json (not jsonb) keeps duplicate keys exactly as written.
-    expect(await scalar(`SELECT count(*)::int FROM invoices WHERE metadata::text LIKE '%"a":"ünï 🚀",  "a":2%'`)).toBe(3);
-    expect(await scalar(`SELECT count(*)::int FROM invoices WHERE position('\\x00'::bytea IN pdf) > 0`)).toBeGreaterThan(0);
-    expect(await scalar(`SELECT count(*)::int FROM expenses WHERE receipt = '\\x'::bytea`)).toBeGreaterThan(0);
+    expect(
+      await scalar(`SELECT count(*)::int FROM invoices WHERE metadata::text LIKE '%"a":"ünï 🚀",  "a":2%'`),
+    ).toBe(3);
+    expect(
+      await scalar(`SELECT count(*)::int FROM invoices WHERE position('\\x00'::bytea IN pdf) > 0`),
+    ).toBeGreaterThan(0);
+    expect(await scalar(`SELECT count(*)::int FROM expenses WHERE receipt = '\\x'::bytea`)).toBeGreaterThan(
+      0,
+    );
     expect(await scalar(`SELECT count(*)::int FROM tasks WHERE tags = '{}'`)).toBeGreaterThan(0);
-    expect(await scalar(`SELECT count(*)::int FROM tasks WHERE array_position(tags, NULL) IS NOT NULL`)).toBeGreaterThan(0);
+    expect(
+      await scalar(`SELECT count(*)::int FROM tasks WHERE array_position(tags, NULL) IS NOT NULL`),
+    ).toBeGreaterThan(0);
     expect(await scalar(`SELECT count(*)::int FROM tasks WHERE estimate < interval '0'`)).toBeGreaterThan(0);
   });
 
@@ -163,7 +183,9 @@ describe('the demo data set on PostgreSQL', () => {
               LEFT JOIN tasks k ON a.attachable_type = 'App\\Models\\Task' AND k.id = a.attachable_id
               LEFT JOIN projects kp ON kp.id = k.project_id
               WHERE coalesce(p.company_id, i.company_id, e.company_id, kp.company_id, '?') <> a.company_id)`);
-    const unvalidated = await scalar<number>(`SELECT count(*)::int FROM pg_constraint WHERE contype = 'f' AND NOT convalidated`);
+    const unvalidated = await scalar<number>(
+      `SELECT count(*)::int FROM pg_constraint WHERE contype = 'f' AND NOT convalidated`,
+    );
     const foreignKeys = await scalar<number>(`SELECT count(*)::int FROM pg_constraint WHERE contype = 'f'`);
 
     expect(Number(crossTenant)).toBe(0);
@@ -201,7 +223,8 @@ describe('the demo data set on PostgreSQL', () => {
     const archiveForeignKeys = await scalar<number>(
       `SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'audit_log_archive'::regclass AND contype = 'f'`,
     );
-    const of = (table: string) => columns.rows.filter((row) => row.table_name === table).map((row) => row.column_name);
+    const of = (table: string) =>
+      columns.rows.filter((row) => row.table_name === table).map((row) => row.column_name);
 
     expect(of('audit_log_archive')).not.toContain('company_id');
     expect(archiveForeignKeys).toBe(0);
