@@ -446,6 +446,16 @@ class CatalogBuilder {
       if (scope) scopes.set(node.id, scope);
     }
     this.referencedScopes(scopes);
+    for (const node of this.sortedNodes()) {
+      const scope = scopes.get(node.id);
+      if (!scope || scope.kind === 'polymorphic') continue;
+      for (const pair of polymorphicPairs(node)) {
+        this.warn(
+          node,
+          `polymorphic pair ${pair.type}/${pair.id} recognised; not needed: ${describeScope(scope)}`,
+        );
+      }
+    }
 
     for (const node of this.sortedNodes()) {
       if (scopes.has(node.id) || this.excluded.has(node.id)) continue;

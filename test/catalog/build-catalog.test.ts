@@ -315,4 +315,15 @@ describe('building the catalog from schema information', () => {
     );
     expect(missing(catalog, 'order_seq')?.reason).toMatch(/^not a table/);
   });
+
+  it('recognises a polymorphic pair on a table already scoped by the tenant column, and says it is not needed', () => {
+    const tables = [
+      ...base,
+      table('attachments', ['id', 'company_id:text', 'attachable_type:text', 'attachable_id']),
+    ];
+    const catalog = buildCatalog(info(tables, baseKeys), config(), 'postgres');
+    expect(find(catalog, 'attachments')?.warnings).toContain(
+      'polymorphic pair attachable_type/attachable_id recognised; not needed: company_id = tenant',
+    );
+  });
 });
