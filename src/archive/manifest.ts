@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalog, CatalogTable, LogicalType } from '../catalog/types.ts';
+import { FORMULA_GUARD } from '../encode/csv.ts';
 import { ManifestError } from './errors.ts';
 import {
   CSV_PROFILES,
@@ -17,8 +18,7 @@ import {
 export const ENCODING_TEXT = {
   csv: {
     raw: 'RFC 4180, UTF-8, LF line ends; values written exactly as stored',
-    excel:
-      "RFC 4180, UTF-8 with a byte order mark (BOM), LF line ends; text cells starting with = + - @ TAB CR LF are prefixed with an apostrophe (') so spreadsheets do not run them as formulas",
+    excel: `RFC 4180, UTF-8 with a byte order mark (BOM), LF line ends; ${FORMULA_GUARD.description}`,
   } satisfies Record<CsvProfile, string>,
   null: 'empty field; empty string is ""',
   binary: 'base64',

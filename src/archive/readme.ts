@@ -128,7 +128,7 @@ function csvHelp(m: Manifest): string | null {
   ];
   if (m.csvProfile === 'excel') {
     paragraphs.push(
-      `Profile "excel": every file starts with a UTF-8 byte order mark, so that Excel reads accents and emoji right even when a file is opened by double-clicking. Text that starts with = + - @, a tab or a line break is written with a leading apostrophe ('), so that a spreadsheet shows it as text instead of running it as a formula. That apostrophe is not part of the data: remove it when you load these files into a database.`,
+      `Profile "excel": every file starts with a UTF-8 byte order mark, so that Excel reads accents and emoji right even when a file is opened by double-clicking. Text that starts with = + - @, a tab or a line break is written with a leading apostrophe ('), so that a spreadsheet shows it as text instead of running it as a formula. That apostrophe is not part of the data: to get the exact value back (e.g. before loading a file into a database), remove one leading apostrophe from a text value made of one or more apostrophes followed by = + - @, a tab or a line break. A value that really began with an apostrophe followed by such a character was written with one more apostrophe, so this is always exact.`,
     );
   } else {
     paragraphs.push(

@@ -84,7 +84,12 @@ export interface PartRecord {
   sha256: string;
 }
 
-/** A writable for one zip part; `commit` makes it visible, `abort` discards everything written. */
+/**
+ * A writable for one zip part; `commit` makes it visible, `abort` discards everything written.
+ * The archive writer calls `commit` only after `stream` has finished. It may call `abort` after
+ * `stream` was destroyed (it tears its stream chain down first), and after a failed `commit`:
+ * `abort` must still discard everything and must not throw for an already destroyed stream.
+ */
 export interface PartUpload {
   stream: Writable;
   commit(): Promise<{ location: string }>;
