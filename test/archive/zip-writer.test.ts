@@ -266,3 +266,28 @@ describe('ArchiveWriter on failure', () => {
     expect(await readdir(dir)).toEqual(['a.zip']);
   });
 });
+
+describe('createDirectorySink', () => {
+  it('refuses part names that would land outside its folder or look like its temp files', async () => {
+    const sink = createDirectorySink(dir);
+
+    for (const name of ['../a.zip', 'sub/a.zip', '.hidden.zip', '']) {
+      await expect(sink.openPart(name)).rejects.toThrow(/invalid archive file name/);
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('creates the folder, and shows the part under its name only once committed', async () => {
+    const sink = createDirectorySink(join(dir, 'nested', 'out'));
+    const upload = await sink.openPart('a.zip');
+    upload.stream.end('zip bytes');
+    await new Promise((resolve) => upload.stream.once('finish', resolve));
+
+    expect(await readdir(join(dir, 'nested', 'out'))).toEqual(['.a.zip.partial']);
+    const { location } = await upload.commit();
+
+    expect(location).toBe(join(dir, 'nested', 'out', 'a.zip'));
+    expect(await readFile(location, 'utf8')).toBe('zip bytes');
+    expect(await readdir(join(dir, 'nested', 'out'))).toEqual(['a.zip']);
+  });
+});
