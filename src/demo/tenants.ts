@@ -20,7 +20,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     id: 'acme',
     name: 'Acme Consulting GmbH',
     description:
-      'the big one: about 115,000 rows (mostly timesheets, tasks and invoice lines), shares a user with globex',
+      'the big one: about 115,000 rows (mostly timesheets, tasks and invoice lines); shares users with globex',
   },
   {
     id: 'globex',
