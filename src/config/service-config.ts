@@ -217,3 +217,21 @@ export function loadServiceConfig(env: Environment): ServiceConfig {
 export function readServiceConfig(): ServiceConfig {
   return loadServiceConfig(process.env);
 }
+
+/** What local mode (`npm start`, `npm run demo`) takes from the environment. */
+export interface LocalModeSettings {
+  /** A real source database instead of the embedded demo. */
+  sourceUrl: string | null;
+  /** A catalog config file (its `source.url` also replaces the embedded demo). */
+  configPath: string | null;
+  port: number;
+}
+
+/** Reads local mode's variables (HANDOVER_SOURCE_URL, HANDOVER_CONFIG, PORT). */
+export function readLocalModeSettings(env: Environment = process.env): LocalModeSettings {
+  return {
+    sourceUrl: optional(env, 'HANDOVER_SOURCE_URL'),
+    configPath: optional(env, 'HANDOVER_CONFIG'),
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+  };
+}

@@ -129,6 +129,34 @@ export async function tinyZipExport(request: ExportRequest): Promise<ExportResul
   };
 }
 
+/** Builds an SQS event carrying a job message, as Lambda would deliver it. */
+export function jobEvent(
+  tenant: string,
+  jobId: string,
+  messageId = `m-${Math.random().toString(36).slice(2)}`,
+): SQSEvent {
+  return {
+    Records: [
+      {
+        messageId,
+        receiptHandle: `rh-${messageId}`,
+        body: JSON.stringify({ tenant, jobId }),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+}
+
 /** Starts emulators + service. `env` overrides variables; `overrides` replaces ports. */
 export async function startTestService(
   options: { env?: Environment; overrides?: ServiceOverrides; clock?: TestClock } = {},
@@ -225,7 +253,7 @@ export async function startTestService(
         const event: SQSEvent = {
           Records: [
             {
-              ...this.jobEvent('', '').Records[0],
+              ...jobEvent('', '').Records[0],
               messageId: message.MessageId ?? 'm',
               receiptHandle: message.ReceiptHandle ?? '',
               body: message.Body ?? '',
@@ -245,28 +273,7 @@ export async function startTestService(
       }
       return handled;
     },
-    jobEvent(tenant, jobId, messageId = `m-${Math.random().toString(36).slice(2)}`) {
-      return {
-        Records: [
-          {
-            messageId,
-            receiptHandle: `rh-${messageId}`,
-            body: JSON.stringify({ tenant, jobId }),
-            attributes: {
-              ApproximateReceiveCount: '1',
-              SentTimestamp: '0',
-              SenderId: 'test',
-              ApproximateFirstReceiveTimestamp: '0',
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-            awsRegion: 'us-east-1',
-          },
-        ],
-      };
-    },
+    jobEvent,
     async readAlerts() {
       const alerts: Record<string, unknown>[] = [];
       for (;;) {
