@@ -15,7 +15,7 @@
  * | decimal | `12345678901234567890.123400` | exact, the column's scale, never an exponent; PostgreSQL `NaN`, `Infinity`, `-Infinity`; `money` as its numeric value |
  * | float | `0.1`, `1e-07`, `1.2345678901234568e+20`, `-0`, `NaN`, `Infinity`, `-Infinity` | the shortest text that reads back to the same binary value, notation as the server prints it (PostgreSQL `1e-07`, MariaDB `1e-7`). MySQL FLOAT (single precision): the server's 6-digit text when it reads back exactly, else the exact value as a double (`1.2345677614212036`). MySQL cannot store NaN, infinities or -0 |
  * | boolean | `true`, `false` | MySQL tinyint(1)/bit(1): 0 → `false`, 1 → `true`, any other value as its number (`5`) so nothing is lost |
- * | text | the value as stored | char(n) keeps PostgreSQL's padding (MySQL strips it on read); enum labels; types without a better mapping (xml, inet, tsvector…) as the server prints them |
+ * | text | the value as stored | char(n) keeps PostgreSQL's padding (MySQL strips it on read); enum labels; types without a better mapping (xml, inet, tsvector…) exactly as the server prints them (PostgreSQL output function, as COPY does) |
  * | uuid | `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11` | lower case |
  * | date | `2024-02-29` | years before 1 AD use ISO 8601 astronomical numbering (1 BC = `0000`, 44 BC = `-0043-03-15`); years after 9999 get more digits; PostgreSQL `infinity`/`-infinity`; MySQL zero dates (`0000-00-00`) are kept as printed |
  * | time | `13:45:00`, `13:45:00.120000`, `12:00:00+05:30` | `.ffffff` (6 digits) only when there is a fraction; PostgreSQL `24:00:00`; MySQL TIME can be negative or over 24 h (`-838:59:59`); timetz keeps its own offset as `±HH:MM[:SS]` |
@@ -26,9 +26,11 @@
  * | binary | `AAEC/w==` | base64 (RFC 4648, padded) without line breaks |
  * | array | `[1,null,3]`, `[["a","b"]]` | JSON, as PostgreSQL's `array_to_json` prints it (nested for several dimensions) |
  *
- * With `excelGuard`, a text-type value starting with `=`, `+`, `-`, `@`, TAB, CR or LF gets a leading `'`
- * (used by the PostgreSQL COPY fast path of the `excel` CSV profile; the JavaScript CSV encoder applies
- * the same rule to rows, so both paths agree byte for byte).
+ * With `excelGuard`, a text-type value whose first character after any leading apostrophes is `=`, `+`,
+ * `-`, `@`, TAB, CR or LF gets one more leading `'` (`=1` → `'=1`, `'=1` → `''=1`, so removing one
+ * apostrophe from such a value always gives the exact value back). This is the `excel` CSV profile's
+ * guard (src/encode/csv.ts `FORMULA_GUARD`), applied here in SQL for the PostgreSQL COPY fast path;
+ * the JavaScript CSV encoder applies it to rows, and both paths agree byte for byte.
  */
 import type { CatalogColumn, Dialect } from '../catalog/types.ts';
 import { quoteIdent } from './sql.ts';
@@ -38,7 +40,10 @@ export interface ProjectionOptions {
   excelGuard: boolean;
 }
 
-/** Character codes that make a spreadsheet read a cell as a formula: TAB, LF, CR, `+`, `-`, `=`, `@`. */
+/**
+ * Character codes that make a spreadsheet read a cell as a formula: TAB, LF, CR, `+`, `-`, `=`, `@`
+ * (src/encode/types.ts FORMULA_TRIGGERS). Checked on the first character after leading apostrophes.
+ */
 const FORMULA_TRIGGER_CODES = '9, 10, 13, 43, 45, 61, 64';
 
 /**
@@ -80,7 +85,6 @@ export function projectColumns(
 
 // PostgreSQL -------------------------------------------------------------------------------------
 
-const PG_ISO_DATE = 'YYYY-MM-DD';
 const PG_ISO_TIMESTAMP = 'YYYY-MM-DD"T"HH24:MI:SS.US';
 
 function postgresProjection(c: string, column: CatalogColumn, options: ProjectionOptions): string {
@@ -98,7 +102,7 @@ function postgresProjection(c: string, column: CatalogColumn, options: Projectio
     case 'boolean':
       return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' END`;
     case 'date':
-      return postgresDateTime(`(${c})::timestamp`, PG_ISO_DATE, '');
+      return postgresDate(c);
     case 'timestamp':
       return postgresDateTime(`(${c})`, PG_ISO_TIMESTAMP, '');
     case 'timestamptz':
@@ -111,12 +115,13 @@ function postgresProjection(c: string, column: CatalogColumn, options: Projectio
     case 'array':
       return `array_to_json(${c})::text`;
     case 'text': {
-      // A cast of char(n) to text drops the padding; concat() prints the value as the server stores it.
-      const text = isPostgresBpchar(column.sourceType)
-        ? `CASE WHEN ${c} IS NOT NULL THEN concat(${c}) END`
-        : `(${c})::text`;
+      // Casts to text are not always the printed value (char(n) loses its padding, inet gains a /32
+      // mask); concat() prints any value with its type's output function, as COPY does.
+      const text = isPostgresPlainText(column.sourceType)
+        ? `(${c})::text`
+        : `CASE WHEN ${c} IS NOT NULL THEN concat(${c}) END`;
       return options.excelGuard
-        ? `CASE WHEN ascii(${text}) IN (${FORMULA_TRIGGER_CODES}) THEN '''' || ${text} ELSE ${text} END`
+        ? `CASE WHEN ascii(ltrim(${text}, '''')) IN (${FORMULA_TRIGGER_CODES}) THEN '''' || ${text} ELSE ${text} END`
         : text;
     }
   }
@@ -135,6 +140,19 @@ function postgresDateTime(value: string, format: string, suffix: string): string
     `CASE WHEN NOT isfinite(${value}) THEN (${value})::text ` +
     `WHEN ${value} >= '0001-01-01 00:00:00'::timestamp THEN ${ad} ` +
     `ELSE ${bcYear} || ${bcRest} END`
+  );
+}
+
+/**
+ * With DateStyle ISO a date prints as `YYYY-MM-DD` (more year digits after 9999, up to 5874897 AD,
+ * beyond what to_char's timestamp can hold), `infinity`, or `YYYY-MM-DD BC`, rewritten as an
+ * astronomical year.
+ */
+function postgresDate(c: string): string {
+  const text = `(${c})::text`;
+  return (
+    `CASE WHEN ${c} >= '0001-01-01'::date OR NOT isfinite(${c}) THEN ${text} ` +
+    `ELSE to_char(1 - left(${text}, 4)::int, 'FM0000') || substr(${text}, 5, 6) END`
   );
 }
 
@@ -159,10 +177,9 @@ function normalisedType(sourceType: string): string {
   return sourceType.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
-function isPostgresBpchar(sourceType: string): boolean {
-  return /^(bpchar|char|character|nchar|national character)( ?\(\s*\d+\s*\))?$/.test(
-    normalisedType(sourceType),
-  );
+/** Types whose cast to text is their printed value exactly, and free. */
+function isPostgresPlainText(sourceType: string): boolean {
+  return /^(text|citext|name|varchar|character varying)( ?\(\s*\d+\s*\))?$/.test(normalisedType(sourceType));
 }
 
 function isPostgresTimeTz(sourceType: string): boolean {
@@ -214,7 +231,7 @@ function mysqlProjection(c: string, column: CatalogColumn, options: ProjectionOp
     case 'text':
       // ORD compares the first character's code, whatever the column's collation thinks is equal to '='.
       return options.excelGuard
-        ? `CASE WHEN ORD(${c}) IN (${FORMULA_TRIGGER_CODES}) THEN CONCAT('''', ${c}) ELSE ${c} END`
+        ? `CASE WHEN ORD(TRIM(LEADING '''' FROM ${c})) IN (${FORMULA_TRIGGER_CODES}) THEN CONCAT('''', ${c}) ELSE ${c} END`
         : c;
   }
 }
