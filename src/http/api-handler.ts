@@ -190,7 +190,15 @@ export function createApiHandler(deps: ApiDeps, routes = defaultRoutes): ApiHand
       rawParams[name] = decodeParam(groups?.[i + 1] ?? '');
     });
     const params = validate(route.params, rawParams, 'path');
-    const query = validate(route.query, event.queryStringParameters ?? {}, 'query');
+    const rawQuery = event.queryStringParameters ?? {};
+    if (!route.query && Object.keys(rawQuery).length > 0) {
+      throw new ProblemError(400, {
+        code: 'invalid-request',
+        title: 'Invalid request',
+        detail: `${routeKey} takes no query parameters (got ${Object.keys(rawQuery).length}).`,
+      });
+    }
+    const query = validate(route.query, rawQuery, 'query');
     const body = route.body ? validate(route.body, parseJson(event) ?? {}, 'body') : undefined;
     if (!route.body && event.body && event.body.trim() !== '') {
       throw new ProblemError(400, {
