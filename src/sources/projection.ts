@@ -3,9 +3,9 @@
  *
  * The database does the conversion, so no value ever passes through a JavaScript Number or Date, and
  * PostgreSQL's `COPY … (FORMAT csv)` fast path and the row-by-row path print the same bytes.
- * The expressions assume the session settings every adapter connection gets:
- * PostgreSQL `TimeZone 'UTC'`, `DateStyle 'ISO, YMD'`, `IntervalStyle 'iso_8601'`, `extra_float_digits 3`;
- * MySQL `time_zone '+00:00'`, utf8mb4.
+ * The PostgreSQL expressions assume the session settings every adapter connection gets (`TimeZone 'UTC'`,
+ * `DateStyle 'ISO, YMD'`, `IntervalStyle 'iso_8601'`, `extra_float_digits 3`); the MySQL ones depend on no
+ * session setting but utf8mb4 (TIMESTAMP is converted to UTC without the session time zone).
  *
  * The documented mapping (logical type → canonical text; NULL is always SQL NULL):
  *
@@ -20,7 +20,7 @@
  * | date | `2024-02-29` | years before 1 AD use ISO 8601 astronomical numbering (1 BC = `0000`, 44 BC = `-0043-03-15`); years after 9999 get more digits; PostgreSQL `infinity`/`-infinity`; MySQL zero dates (`0000-00-00`) are kept as printed |
  * | time | `13:45:00`, `13:45:00.120000`, `12:00:00+05:30` | `.ffffff` (6 digits) only when there is a fraction; PostgreSQL `24:00:00`; MySQL TIME can be negative or over 24 h (`-838:59:59`); timetz keeps its own offset as `±HH:MM[:SS]` |
  * | timestamp | `2024-02-29T13:45:00.120000` | no offset exists to print; always 6 fraction digits; years as for date |
- * | timestamptz | `2024-02-29T13:45:00.120000Z` | normalised to UTC; always 6 fraction digits; `infinity`/`-infinity`; years as for date |
+ * | timestamptz | `2024-02-29T13:45:00.120000Z` | normalised to UTC; always 6 fraction digits; `infinity`/`-infinity`; years as for date; the MySQL zero TIMESTAMP as `0000-00-00T00:00:00.000000Z` |
  * | interval | `P1Y2M-3DT4H5M6.5S`, `PT0S` | ISO 8601 duration as PostgreSQL's `iso_8601` IntervalStyle prints it (each part keeps its sign) |
  * | json | `{"a": 1}` | JSON text: json as stored, jsonb in PostgreSQL's normalised form, MySQL JSON as the server prints it |
  * | binary | `AAEC/w==` | base64 (RFC 4648, padded) without line breaks |
@@ -219,8 +219,7 @@ function mysqlProjection(c: string, column: CatalogColumn, options: ProjectionOp
     case 'timestamp':
       return `DATE_FORMAT(${c}, '%Y-%m-%dT%H:%i:%s.%f')`;
     case 'timestamptz':
-      // TIMESTAMP values are printed in the session time zone, which the adapter sets to UTC.
-      return `DATE_FORMAT(${c}, '%Y-%m-%dT%H:%i:%s.%fZ')`;
+      return mysqlTimestampUtc(c);
     case 'binary':
       // TO_BASE64 breaks lines every 76 characters.
       return `REPLACE(TO_BASE64(${c}), CHAR(10 USING ascii), '')`;
@@ -234,6 +233,21 @@ function mysqlProjection(c: string, column: CatalogColumn, options: ProjectionOp
         ? `CASE WHEN ORD(TRIM(LEADING '''' FROM ${c})) IN (${FORMULA_TRIGGER_CODES}) THEN CONCAT('''', ${c}) ELSE ${c} END`
         : c;
   }
+}
+
+/**
+ * A TIMESTAMP column in UTC without going through the session time zone: UNIX_TIMESTAMP of a TIMESTAMP
+ * column is its stored UTC value, added to the epoch as a DATETIME. (MariaDB 10.11 can apply the wrong
+ * offset for `SET time_zone = '±HH:MM'`, from a shared cache of offset zones.) The zero TIMESTAMP
+ * (`0000-00-00 00:00:00`, epoch second 0, which a real TIMESTAMP cannot hold) prints as zeros.
+ */
+function mysqlTimestampUtc(c: string): string {
+  const epochSeconds = `UNIX_TIMESTAMP(${c})`;
+  return (
+    `CASE WHEN ${epochSeconds} = 0 THEN '0000-00-00T00:00:00.000000Z' ` +
+    `ELSE DATE_FORMAT(DATE_ADD(CAST('1970-01-01 00:00:00' AS DATETIME(6)), ` +
+    `INTERVAL CAST(${epochSeconds} * 1000000 AS SIGNED) MICROSECOND), '%Y-%m-%dT%H:%i:%s.%fZ') END`
+  );
 }
 
 /**
