@@ -40,6 +40,8 @@ export interface XlsxWriterOptions {
   sheetName: string;
   maxRowsPerSheet?: number;
   maxCellChars?: number;
+  /** zlib level of the .xlsx zip (0-9); 6 by default. */
+  compressionLevel?: number;
 }
 
 export interface TruncatedCell {
@@ -50,10 +52,16 @@ export interface TruncatedCell {
   originalLength: number;
 }
 
+/** `XlsxResult.truncated` lists at most this many cells; `truncatedCells` counts them all. */
+export const XLSX_TRUNCATION_DETAILS = 1000;
+
 export interface XlsxResult {
   rows: number;
   sheets: string[];
+  /** The first XLSX_TRUNCATION_DETAILS cut cells, in order (a bounded list: memory stays flat). */
   truncated: TruncatedCell[];
+  /** How many cells were cut in all. */
+  truncatedCells: number;
 }
 
 /** Streams one table into one .xlsx file with typed cells and bounded memory. */
