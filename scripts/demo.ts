@@ -7,7 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatVerifyReport, verifyArchives } from '../src/archive/verify.ts';
+import { issueLocalToken } from '../src/auth/local-tokens.ts';
 import { readLocalModeSettings } from '../src/config/service-config.ts';
+import { LOCAL_AUDIENCE, LOCAL_AUTH_SECRET, LOCAL_ISSUER } from '../src/local/environment.ts';
 import { startLocalStack } from '../src/local/local-stack.ts';
 
 const OUT_DIR = resolve('exports');
@@ -36,14 +38,50 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** A local stack already serving on PORT (`npm start`): reused, since both would open the demo database. */
+async function runningStack(): Promise<{ url: string; acmeToken: string } | null> {
+  const url = `http://localhost:${settings.port}`;
+  try {
+    const response = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(1000) });
+    const doc = (await response.json()) as { info?: { title?: string } };
+    if (doc.info?.title !== 'handover') return null;
+  } catch {
+    return null;
+  }
+  const acmeToken = await issueLocalToken(
+    {
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      secret: LOCAL_AUTH_SECRET,
+      algorithms: ['HS256'],
+      jwksUrl: null,
+      tenantClaim: 'tenant',
+      rolesClaim: 'roles',
+      clockToleranceSeconds: 5,
+    },
+    { subject: 'alice@acme.example', tenant: 'acme', roles: ['export'], expiresIn: 3600 },
+  );
+  return { url, acmeToken };
+}
+
 const started = Date.now();
-console.log('Starting the local stack (emulators, demo database, API, worker)...');
-const stack = await startLocalStack({
-  port: 0,
-  sourceUrl: settings.sourceUrl,
-  configPath: settings.configPath,
-  onStatus: (message) => console.log(`  · ${message}`),
-});
+const reused = await runningStack();
+const stack = reused
+  ? {
+      url: reused.url,
+      tokens: { acme: reused.acmeToken },
+      sourceDescription: 'the running npm start',
+      stop: async () => undefined,
+    }
+  : await (async () => {
+      console.log('Starting the local stack (emulators, demo database, API, worker)...');
+      return startLocalStack({
+        port: 0,
+        sourceUrl: settings.sourceUrl,
+        configPath: settings.configPath,
+        onStatus: (message) => console.log(`  · ${message}`),
+      });
+    })();
 let exitCode = 1;
 try {
   const auth = { authorization: `Bearer ${stack.tokens.acme}` };
@@ -81,7 +119,7 @@ try {
     const location = redirect.headers.get('location');
     if (redirect.status !== 302 || !location)
       fail(`download of part ${part.number}: expected 302, got ${redirect.status}`);
-    console.log(`GET ${part.download} -> 302 (presigned URL, ${stack.config.downloadUrlTtlSeconds} s)`);
+    console.log(`GET ${part.download} -> 302 (short-lived presigned URL)`);
     const archive = await fetch(location);
     if (!archive.ok) fail(`fetching part ${part.number} from storage: ${archive.status}`);
     const bytes = Buffer.from(await archive.arrayBuffer());
