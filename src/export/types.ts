@@ -1,13 +1,14 @@
-import type { Catalog } from '../catalog/types.ts';
 import type { CsvProfile, ExportFormat, Manifest, PartRecord, PartSink } from '../archive/types.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { SourceDatabase } from '../sources/types.ts';
 
 /** Progress of a running export, reported after every batch and at every table/part boundary. */
 export interface ExportProgress {
   tablesDone: number;
   tablesTotal: number;
+  /** Rows written so far, counted once per format (a CSV + XLSX export writes every row twice). */
   rowsDone: number;
-  /** Sum of the catalog's row estimates; 0 when unknown. */
+  /** Rows to write: the snapshot's exact count of the tenant's rows times the number of formats. */
   rowsEstimated: number;
   /** Compressed bytes written to parts so far. */
   bytes: number;

@@ -35,9 +35,8 @@ export interface PublicJob {
 function percent(job: Job): number | null {
   if (job.status === 'succeeded') return 100;
   const { rowsDone, rowsEstimated, tablesDone, tablesTotal } = job.progress;
-  // The engine counts every row once per format it writes.
-  const expected = rowsEstimated * Math.max(1, job.formats.length);
-  if (expected > 0) return Math.min(99, Math.floor((rowsDone / expected) * 100));
+  // The engine's estimate already counts every row once per format it writes.
+  if (rowsEstimated > 0) return Math.min(99, Math.floor((rowsDone / rowsEstimated) * 100));
   if (tablesTotal > 0) return Math.min(99, Math.floor((tablesDone / tablesTotal) * 100));
   return null;
 }
