@@ -135,6 +135,15 @@ export function createMysqlSource(url: string, options: MysqlSourceOptions = {})
   };
 }
 
+/**
+ * Ends a connection at once. mysql2's destroy() only half-closes the socket: the server would go on
+ * sending the rest of an abandoned result, and this process would go on reading it.
+ */
+function hardClose(connection: PoolConnection): void {
+  connection.destroy();
+  (connection as unknown as { stream?: { destroy?: () => void } }).stream?.destroy?.();
+}
+
 /** Runs a fixed statement (no parameters) with rows as arrays of text. */
 function run(connection: PoolConnection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -171,6 +180,8 @@ class MysqlSnapshot implements Snapshot {
         { sql: statement.sql, rowsAsArray: true, typeCast: castToText },
         statement.params as never[],
       );
+      // The stream reports errors while it is read; once abandoned, a late error must not go unhandled.
+      command.on('error', () => {});
       // mysql2 pauses the socket when this buffer is full: memory stays bounded on any row count.
       const stream: Readable = command.stream({ highWaterMark: batchSize });
       rows = stream[Symbol.asyncIterator]();
@@ -210,15 +221,15 @@ class MysqlSnapshot implements Snapshot {
     this.closed = true;
     try {
       if (this.broken || this.running > 0) {
-        // Ending the connection ends the transaction; nothing was written.
-        this.connection.destroy();
+        // Ending the connection ends the transaction (nothing was written) and stops the server sending.
+        hardClose(this.connection);
         return;
       }
       try {
         await run(this.connection, 'ROLLBACK');
         this.connection.release();
       } catch {
-        this.connection.destroy();
+        hardClose(this.connection);
       }
     } finally {
       this.connection.removeListener('error', this.onConnectionError);
