@@ -1,7 +1,4 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runCatalog } from './commands/catalog.ts';
-import { runExport } from './commands/export.ts';
-import { runVerify } from './commands/verify.ts';
 import { describeError, exitCodeFor } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -13,6 +10,8 @@ import { type CliIo, processIo } from './io.ts';
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let status: number = EXIT.ok;
+  // Commands are imported when run: `verify` never loads the database drivers or PGlite, and startup
+  // time and memory stay small (RSS counts against the export's memory budget).
   const program = new Command()
     .name('handover')
     .description('Complete, verifiable exports of one tenant’s data: CSV and XLSX in zip archives.')
@@ -42,6 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--max-rows-per-sheet <n>', 'XLSX data rows per sheet (default: 1048575, Excel’s limit)')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (options) => {
+      const { runExport } = await import('./commands/export.ts');
       status = await runExport(options, io);
     });
 
@@ -53,6 +53,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .argument('<archive...>', 'zip file(s); give all parts of a multi-part export together')
     .option('-q, --quiet', 'print only problems')
     .action(async (archives: string[], options: { quiet?: boolean }) => {
+      const { runVerify } = await import('./commands/verify.ts');
       status = await runVerify(archives, options, io);
     });
 
@@ -65,6 +66,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('-s, --source <url>', 'source database URL; default: embedded demo database')
     .option('--json', 'print the catalog as JSON')
     .action(async (options) => {
+      const { runCatalog } = await import('./commands/catalog.ts');
       status = await runCatalog(options, io);
     });
 

@@ -1,5 +1,4 @@
 import type { HandoverConfig } from '../catalog/config.ts';
-import { startEmbeddedDemo } from '../demo/embedded.ts';
 import { openSource } from '../sources/open-source.ts';
 import type { SourceDatabase } from '../sources/types.ts';
 
@@ -35,6 +34,8 @@ export async function resolveSource(
     const source = openSource(url);
     return { source, description: redactUrl(url), close: () => source.close() };
   }
+  // PGlite (WebAssembly, ~40 MB resident) is loaded only when the embedded database is used.
+  const { startEmbeddedDemo } = await import('../demo/embedded.ts');
   const demo = await startEmbeddedDemo({ onProgress: onStatus });
   // The embedded server takes one connection at a time: one pooled connection serves every query.
   const source = openSource(demo.url, { poolSize: 1 });
