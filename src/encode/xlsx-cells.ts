@@ -99,15 +99,18 @@ const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP_TEXT =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
-/** Milliseconds since the epoch when the fields make a real calendar date, else undefined. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Milliseconds since the epoch when the fields make a real calendar date, else undefined.
+ * Years below 1900 are refused before (Date.UTC reads years 0-99 as 1900-1999).
+ */
 function utcMs(year: number, month: number, day: number, h = 0, m = 0, s = 0, ms = 0): number | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 59) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(h, m, s, ms);
-  // Date rolls 2023-02-30 over into March: a changed day means the date does not exist.
-  if (date.getUTCDate() !== day) return undefined;
-  return date.getTime();
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || h > 23 || m > 59 || s > 59) return undefined;
+  if (day > (DAYS_IN_MONTH[month - 1] ?? 0)) return undefined;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    return undefined;
+  return Date.UTC(year, month - 1, day, h, m, s, ms);
 }
 
 function serialOf(ms: number | undefined): string | undefined {

@@ -169,6 +169,7 @@ describe('XLSX writer', () => {
       ['1900-03-01', '1900-03-01T00:00:00.000000', '9999-12-31T23:59:59.999000Z'],
       ['1899-12-31', '0044-03-15T12:00:00.000000', 'infinity'],
       ['2023-02-30', '-infinity', '2024-06-01T08:30:00.000500Z'],
+      ['1900-02-29', '2000-02-29T00:00:00', '2024-06-01T10:30:00+02:00'],
     ];
     const { bytes } = await writeXlsx({ columns, sheetName: 'dates' }, rows);
     const [sheet] = await readXlsx(bytes, columns);
@@ -185,6 +186,7 @@ describe('XLSX writer', () => {
       ],
       ['1899-12-31', '0044-03-15T12:00:00.000000', 'infinity'],
       ['2023-02-30', '-infinity', new Date('2024-06-01T08:30:00.000Z')],
+      ['1900-02-29', new Date('2000-02-29T00:00:00Z'), new Date('2024-06-01T08:30:00.000Z')],
     ]);
     expect(sheet?.formats[1]).toEqual([
       'yyyy-mm-dd',
