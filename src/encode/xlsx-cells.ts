@@ -55,6 +55,7 @@ export const NUMBER_FORMATS = {
 // --- numbers -------------------------------------------------------------------------------------
 
 const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
+const FLOAT_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
  * The `<v>` text of an exact decimal that Excel holds and shows exactly, or undefined when the value
@@ -86,8 +87,10 @@ export function excelExactNumber(text: string): string | undefined {
 
 /** The `<v>` text of a float, or undefined for NaN, infinities and magnitudes Excel does not hold. */
 export function excelFloat(text: string): string | undefined {
+  // Number() also reads '0x10', ' 1' and '': only plain decimal or exponent notation is a float here.
+  if (!FLOAT_TEXT.test(text)) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || text.trim() === '') return undefined;
+  if (!Number.isFinite(n)) return undefined;
   const magnitude = Math.abs(n);
   if (magnitude > EXCEL_MAX_NUMBER || (magnitude !== 0 && magnitude < EXCEL_MIN_NUMBER)) return undefined;
   return String(n === 0 ? 0 : n);
