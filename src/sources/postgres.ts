@@ -5,6 +5,7 @@
  * server sent, and the session settings below make that text canonical (see projection.ts).
  */
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
@@ -38,6 +39,13 @@ const SESSION_SETTINGS = [
 const TAKEN_AT_SQL = `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const DEFAULT_BATCH_SIZE = 1000;
+
+/**
+ * Waits before retrying a connection the server closed at once. The embedded database (pglite-socket)
+ * refuses a connection while it still counts one that was just dropped; PostgreSQL says
+ * `too many clients` (53300) the same way.
+ */
+const BUSY_RETRY_DELAYS_MS = [25, 50, 100, 200, 400, 800];
 
 const asText = (value: string): string => value;
 
@@ -77,11 +85,15 @@ export function createPostgresSource(url: string, options: PostgresSourceOptions
   pool.on('error', () => {});
 
   async function acquire(): Promise<pg.PoolClient> {
-    try {
-      return await pool.connect();
-    } catch (error) {
-      throw connectionError(target, error);
+    for (const delay of [...BUSY_RETRY_DELAYS_MS, -1]) {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (delay < 0 || !isBusyServer(error)) throw connectionError(target, error);
+        await sleep(delay);
+      }
     }
+    throw new SourceError('connection', `could not connect to PostgreSQL at ${describeTarget(target)}`);
   }
 
   return {
@@ -129,12 +141,18 @@ export function createPostgresSource(url: string, options: PostgresSourceOptions
 
 class PostgresSnapshot implements Snapshot {
   private closed = false;
-  /** Set when the connection or transaction can no longer be trusted: close() then drops the connection. */
+  /** The connection can no longer be trusted: close() drops it. */
   private broken: Error | undefined;
+  /** A statement failed: the transaction is aborted, nothing more can be read, close() rolls back. */
+  private aborted: Error | undefined;
   /** Cursors and COPY streams started and not yet finished. */
   private running = 0;
+  private ended = false;
   private readonly onClientError = (error: Error) => {
     this.broken ??= error;
+  };
+  private readonly onClientEnd = () => {
+    this.ended = true;
   };
 
   constructor(
@@ -143,6 +161,7 @@ class PostgresSnapshot implements Snapshot {
     readonly takenAt: string,
   ) {
     client.on('error', this.onClientError);
+    client.once('end', this.onClientEnd);
   }
 
   async *streamRows(statement: Statement, options: { batchSize?: number } = {}): AsyncIterable<TextRow[]> {
@@ -160,19 +179,17 @@ class PostgresSnapshot implements Snapshot {
           rows = await cursor.read(batchSize);
         } catch (error) {
           failed = true;
-          // The transaction is aborted after an error: nothing more can be read through it.
-          this.broken ??= error instanceof Error ? error : new Error(messageOf(error));
+          this.recordFailure(error);
           throw toSourceError(this.target, error);
         }
         if (rows.length === 0) return;
         yield rows;
       }
     } finally {
-      if (!failed) {
-        // Also reached when the consumer stops early: closing the portal keeps the transaction usable.
-        await cursor.close();
-        this.running -= 1;
-      }
+      // Also reached when the consumer stops early: closing the portal keeps the transaction usable.
+      // A failed cursor is already finished.
+      if (!failed) await cursor.close();
+      this.running -= 1;
     }
   }
 
@@ -186,7 +203,10 @@ class PostgresSnapshot implements Snapshot {
       this.running -= 1;
     });
     stream.once('error', (error: Error) => {
-      this.broken ??= error;
+      // A statement error ends the COPY cleanly; anything else (a consumer's destroy(err)) leaves the
+      // connection mid-COPY, and close() drops it.
+      if (!isConnectionFailure(error)) this.running -= 1;
+      this.recordFailure(error);
     });
     return { stream, rowCount: () => stream.rowCount };
   }
@@ -199,7 +219,7 @@ class PostgresSnapshot implements Snapshot {
     try {
       if (reason) {
         // A connection mid-COPY or mid-cursor cannot take a ROLLBACK: dropping it ends the transaction.
-        this.client.release(reason);
+        await this.drop(reason);
         return;
       }
       try {
@@ -207,21 +227,48 @@ class PostgresSnapshot implements Snapshot {
         this.client.release();
       } catch (error) {
         // Nothing was written in a read-only transaction; a connection that fails here is simply dropped.
-        this.client.release(error instanceof Error ? error : new Error(messageOf(error)));
+        await this.drop(error instanceof Error ? error : new Error(messageOf(error)));
       }
     } finally {
       this.client.removeListener('error', this.onClientError);
+      this.client.removeListener('end', this.onClientEnd);
     }
+  }
+
+  /** Closes the connection and waits until it is closed, so a single-connection server can take the next one. */
+  private async drop(reason: Error): Promise<void> {
+    const ended = this.ended
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.client.once('end', () => resolve()));
+    this.client.release(reason);
+    await ended;
+  }
+
+  private recordFailure(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(messageOf(error));
+    if (isConnectionFailure(error)) this.broken ??= failure;
+    else this.aborted ??= failure;
   }
 
   private assertUsable(): void {
     if (this.closed) throw new SourceError('usage', 'this snapshot is closed');
-    if (this.broken) {
-      throw new SourceError('usage', `this snapshot can no longer be read: ${this.broken.message}`, {
-        cause: this.broken,
+    const failure = this.broken ?? this.aborted;
+    if (failure) {
+      throw new SourceError('usage', `this snapshot can no longer be read: ${failure.message}`, {
+        cause: failure,
       });
     }
   }
+}
+
+/** The server closed a new connection at once: it is (briefly) at its connection limit. */
+function isBusyServer(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return error.code === '53300';
+  if (!(error instanceof Error)) return false;
+  return (
+    /Connection terminated unexpectedly/.test(error.message) ||
+    (error as { code?: unknown }).code === 'ECONNRESET'
+  );
 }
 
 /** SQLSTATE classes that mean the connection, not the statement, failed. */
