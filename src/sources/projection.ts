@@ -33,6 +33,7 @@
  * the JavaScript CSV encoder applies it to rows, and both paths agree byte for byte.
  */
 import type { CatalogColumn, Dialect } from '../catalog/types.ts';
+import { FORMULA_GUARD_PREFIX, FORMULA_TRIGGERS } from '../encode/types.ts';
 import { quoteIdent } from './sql.ts';
 
 export interface ProjectionOptions {
@@ -40,11 +41,10 @@ export interface ProjectionOptions {
   excelGuard: boolean;
 }
 
-/**
- * Character codes that make a spreadsheet read a cell as a formula: TAB, LF, CR, `+`, `-`, `=`, `@`
- * (src/encode/types.ts FORMULA_TRIGGERS). Checked on the first character after leading apostrophes.
- */
-const FORMULA_TRIGGER_CODES = '9, 10, 13, 43, 45, 61, 64';
+/** Codes of the characters that make a spreadsheet read a cell as a formula, for `IN (…)`. */
+const FORMULA_TRIGGER_CODES = FORMULA_TRIGGERS.map((trigger) => trigger.charCodeAt(0)).join(', ');
+/** The guard's prefix as a SQL string literal (the same in both dialects: it holds no backslash). */
+const GUARD_PREFIX = `'${FORMULA_GUARD_PREFIX.replaceAll("'", "''")}'`;
 
 /**
  * The SQL expression yielding the canonical text (or NULL) of one column.
@@ -121,7 +121,7 @@ function postgresProjection(c: string, column: CatalogColumn, options: Projectio
         ? `(${c})::text`
         : `CASE WHEN ${c} IS NOT NULL THEN concat(${c}) END`;
       return options.excelGuard
-        ? `CASE WHEN ascii(ltrim(${text}, '''')) IN (${FORMULA_TRIGGER_CODES}) THEN '''' || ${text} ELSE ${text} END`
+        ? `CASE WHEN ascii(ltrim(${text}, ${GUARD_PREFIX})) IN (${FORMULA_TRIGGER_CODES}) THEN ${GUARD_PREFIX} || ${text} ELSE ${text} END`
         : text;
     }
   }
@@ -230,7 +230,7 @@ function mysqlProjection(c: string, column: CatalogColumn, options: ProjectionOp
     case 'text':
       // ORD compares the first character's code, whatever the column's collation thinks is equal to '='.
       return options.excelGuard
-        ? `CASE WHEN ORD(TRIM(LEADING '''' FROM ${c})) IN (${FORMULA_TRIGGER_CODES}) THEN CONCAT('''', ${c}) ELSE ${c} END`
+        ? `CASE WHEN ORD(TRIM(LEADING ${GUARD_PREFIX} FROM ${c})) IN (${FORMULA_TRIGGER_CODES}) THEN CONCAT(${GUARD_PREFIX}, ${c}) ELSE ${c} END`
         : c;
   }
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogColumn } from '../../src/catalog/types.ts';
+import { createCsvEncoder } from '../../src/encode/csv.ts';
 import { createPostgresSource } from '../../src/sources/postgres.ts';
 import { projectColumns } from '../../src/sources/projection.ts';
 import { quoteIdent } from '../../src/sources/sql.ts';
@@ -391,6 +392,35 @@ describe('PostgreSQL canonical text', () => {
           );
           expect(guardedRows).toEqual(expected);
           expect(guardedCopy).toEqual(expected);
+        } finally {
+          await snapshot.close();
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('writes the same CSV bytes through COPY as the CSV encoder writes from rows, in both profiles', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryRow, { minLength: 1, maxLength: 4 }), async (rows) => {
+        // prepare
+        const ids: number[] = [];
+        for (const row of rows) ids.push(await insert(row));
+
+        // act
+        const snapshot = await source.openSnapshot();
+        try {
+          const read = await collect(snapshot.streamRows(selectRows(ids, false)));
+          const copyRaw = await readAll(copyOf(snapshot, selectRows(ids, false)).stream);
+          const copyExcel = await readAll(copyOf(snapshot, selectRows(ids, true)).stream);
+
+          // assess: the encoder's bytes after its header (and BOM) equal what the server wrote
+          const raw = createCsvEncoder({ columns: COLUMNS, profile: 'raw' }).encode(read).toString('utf8');
+          const excel = createCsvEncoder({ columns: COLUMNS, profile: 'excel' })
+            .encode(read)
+            .toString('utf8');
+          expect(copyRaw).toBe(raw);
+          expect(copyExcel).toBe(excel);
         } finally {
           await snapshot.close();
         }
