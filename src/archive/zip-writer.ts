@@ -158,8 +158,14 @@ export class ArchiveWriter {
    * Adds one file to the current part (opening the part first if needed), hashing and counting its
    * uncompressed bytes as they flow. Resolves once the data was fully consumed into the zip.
    * A Readable source is read with backpressure; it is destroyed if the entry fails.
+   * `store: true` keeps the entry uncompressed: for content that is compressed already (an .xlsx file
+   * is itself a zip), deflating it again costs CPU and saves next to nothing.
    */
-  async addEntry(path: string, data: EntrySource): Promise<EntryRecord> {
+  async addEntry(
+    path: string,
+    data: EntrySource,
+    entryOptions: { store?: boolean } = {},
+  ): Promise<EntryRecord> {
     try {
       this.begin('addEntry');
     } catch (error) {
@@ -168,7 +174,7 @@ export class ArchiveWriter {
     }
     try {
       const part = await this.ensurePart();
-      return await this.append(part, path, data);
+      return await this.append(part, path, data, entryOptions.store === true);
     } catch (error) {
       destroySource(data);
       await this.abort();
@@ -278,12 +284,15 @@ export class ArchiveWriter {
     return part;
   }
 
-  private async append(part: OpenPart, path: string, data: EntrySource): Promise<EntryRecord> {
+  private async append(part: OpenPart, path: string, data: EntrySource, store = false): Promise<EntryRecord> {
     checkEntryPath(path);
     if (part.paths.has(path)) throw new ArchiveError(`${path} is already in archive part ${part.number}`);
     part.paths.add(path);
     const entered = once(part.archive, 'entry');
-    const options = { name: path, date: this.entryDate };
+    // Only ever set `store: true`: an explicit `false` would override zlibLevel 0 (store everything).
+    const options = store
+      ? { name: path, date: this.entryDate, store }
+      : { name: path, date: this.entryDate };
     if (typeof data === 'string' || Buffer.isBuffer(data)) {
       const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       part.archive.append(buffer, options);

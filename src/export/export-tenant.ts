@@ -312,8 +312,9 @@ class ExportRun {
     this.tableRows.set(file.table, Math.max(this.tableRows.get(file.table) ?? 0, written));
   }
 
-  newEntryFromStream(path: string, data: Readable): Promise<EntryRecord> {
-    return this.writer.addEntry(path, data);
+  /** Adds an already-compressed stream (an .xlsx workbook) stored as is: deflating it again only costs CPU. */
+  newStoredEntry(path: string, data: Readable): Promise<EntryRecord> {
+    return this.writer.addEntry(path, data, { store: true });
   }
 
   addWarning(warning: ManifestWarning): void {
@@ -449,7 +450,7 @@ class XlsxChunkedFile {
       this.maxRowsPerSheet === undefined ? options : { ...options, maxRowsPerSheet: this.maxRowsPerSheet },
     );
     const path = tableFilePath('xlsx', this.run.fileBaseName(this.table), this.chunk);
-    this.done = this.run.newEntryFromStream(path, this.writer.output);
+    this.done = this.run.newStoredEntry(path, this.writer.output);
   }
 
   async addRows(rows: (string | null)[][]): Promise<void> {

@@ -53,6 +53,21 @@ describe('ArchiveWriter with the directory sink', () => {
     ]);
   });
 
+  it('stores an entry uncompressed when asked, as it does for .xlsx workbooks', async () => {
+    const writer = new ArchiveWriter({ sink: createDirectorySink(dir), partFileName: () => 'stored.zip' });
+    const text = 'same line again\n'.repeat(2000);
+    await writer.addEntry('xlsx/already-compressed.xlsx', Readable.from([Buffer.from(text)]), {
+      store: true,
+    });
+    await writer.addEntry('csv/compressible.csv', Readable.from([Buffer.from(text)]));
+    const part = await writer.closePart(() => []);
+
+    const { stdout } = await run('unzip', ['-v', part.location]);
+    const line = (name: string) => stdout.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(line('xlsx/already-compressed.xlsx')).toContain('Stored');
+    expect(line('csv/compressible.csv')).toContain('Defl');
+  });
+
   it('records each entry with the size and sha256 of exactly the bytes that went in', async () => {
     const writer = new ArchiveWriter({ sink: createDirectorySink(dir), partFileName: () => 'a.zip' });
     const text = 'id,name\n1,"Zoë, ""the"" boss"\n';
