@@ -5,6 +5,8 @@
  * contain the password of the source URL: a cause is only attached when it does not mention it.
  */
 
+import { inspect } from 'node:util';
+
 /**
  * - `invalid-url`: the source URL cannot be read, or names a scheme handover does not speak.
  * - `connection`: the server could not be reached, refused the login, or dropped the connection.
@@ -29,13 +31,13 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Returns `cause` only if neither its message nor its stack mention `secret`, so a logged
- * SourceError (with its cause chain) can never leak the password.
+ * Returns `cause` only if nothing a logger could print of it (message, stack, properties such as a
+ * driver's client object) mentions `secret`, so a logged SourceError can never leak the password.
  */
 export function safeCause(cause: unknown, secret: string | undefined): unknown {
   if (!secret) return cause;
-  const text = cause instanceof Error ? `${cause.message}\n${cause.stack ?? ''}` : String(cause);
-  return text.includes(secret) ? undefined : cause;
+  const printed = inspect(cause, { depth: 6, showHidden: true, maxStringLength: null, maxArrayLength: null });
+  return printed.includes(secret) ? undefined : cause;
 }
 
 /** Removes every occurrence of `secret` from `text`. */
