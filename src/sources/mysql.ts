@@ -6,7 +6,7 @@
  * every value into a string (see `castToText`); the projection (projection.ts) makes that text canonical.
  */
 import type { Readable } from 'node:stream';
-import type { PoolConnection, TypeCastField, TypeCastNext } from 'mysql2';
+import type { ExecuteValues, PoolConnection, TypeCastField, TypeCastNext } from 'mysql2';
 import mysql from 'mysql2';
 import { messageOf, redact, SourceError, safeCause } from './errors.ts';
 import { describeTarget, parseSourceUrl, type SourceUrl } from './source-url.ts';
@@ -65,6 +65,9 @@ export function createMysqlSource(url: string, options: MysqlSourceOptions = {})
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,
+    // Each table's SELECT is prepared once per connection; keep well under the server-wide
+    // max_prepared_stmt_count (16 382 by default) whatever the number of tables.
+    maxPreparedStatements: 256,
     ...(ssl && !/^(false|disable|disabled|0)$/i.test(ssl) ? { ssl: { rejectUnauthorized: true } } : {}),
   });
   // Connections that went through SESSION_SETTINGS (the pool reuses connection objects).
@@ -99,7 +102,7 @@ export function createMysqlSource(url: string, options: MysqlSourceOptions = {})
       let fatal = false;
       try {
         const rows = await new Promise<unknown>((resolve, reject) => {
-          connection.execute(statement.sql, statement.params as never[], (error, result) =>
+          connection.execute(statement.sql, statement.params as ExecuteValues[], (error, result) =>
             error ? reject(error) : resolve(result),
           );
         });
@@ -178,7 +181,7 @@ class MysqlSnapshot implements Snapshot {
     try {
       const command = this.connection.execute(
         { sql: statement.sql, rowsAsArray: true, typeCast: castToText },
-        statement.params as never[],
+        statement.params as ExecuteValues[],
       );
       // The stream reports errors while it is read; once abandoned, a late error must not go unhandled.
       command.on('error', () => {});
