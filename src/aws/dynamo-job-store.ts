@@ -527,11 +527,13 @@ export function createDynamoJobStore(options: DynamoJobStoreOptions): JobStore {
   };
 }
 
-function toTenant(item: Record<string, unknown>): TenantRecord {
+/** Maps a tenants-table item to its record (also used by the retention store). */
+export function toTenant(item: Record<string, unknown>): TenantRecord {
   return {
     tenant: String(item.tenant),
     subscriptionEndsAt: typeof item.subscriptionEndsAt === 'string' ? item.subscriptionEndsAt : null,
     legalHold: item.legalHold === true,
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : '',
+    purgedAt: typeof item.purgedAt === 'string' ? item.purgedAt : null,
   };
 }

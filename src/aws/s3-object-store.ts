@@ -21,6 +21,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PartUpload } from '../archive/types.ts';
 import type { ObjectStore, OpenUpload } from '../jobs/types.ts';
+import type { PurgeObjects, StoredObject } from '../retention/types.ts';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -36,7 +37,7 @@ export interface TrackedPartUpload extends PartUpload {
   upload: OpenUpload;
 }
 
-export interface S3ObjectStore extends ObjectStore {
+export interface S3ObjectStore extends ObjectStore, PurgeObjects {
   openUpload(key: string, fileName: string): Promise<TrackedPartUpload>;
   readonly client: S3Client;
 }
@@ -180,6 +181,21 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): S3ObjectStor
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token);
       return keys;
+    },
+
+    async listObjects(prefix) {
+      const objects: StoredObject[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of out.Contents ?? []) {
+          if (object.Key) objects.push({ key: object.Key, bytes: object.Size ?? 0 });
+        }
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return objects;
     },
 
     async deleteKeys(keys) {

@@ -3,6 +3,7 @@
 import type { SNSClientConfig } from '@aws-sdk/client-sns';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../jobs/types.ts';
+import type { EventPublisher } from '../retention/types.ts';
 
 export interface SnsNotifierOptions {
   alertsTopicArn: string;
@@ -12,7 +13,7 @@ export interface SnsNotifierOptions {
 }
 
 /** Creates the SNS Notifier. Messages carry ids and reasons only, never tokens or tenant data. */
-export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
+export function createSnsNotifier(options: SnsNotifierOptions): Notifier & EventPublisher {
   const client = options.client ?? new SNSClient(options.clientConfig ?? {});
   return {
     async alert(alert) {
@@ -25,18 +26,21 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
         }),
       );
     },
-    async notify(event) {
-      if (!options.notificationsTopicArn) return;
-      await client.send(
-        new PublishCommand({
-          TopicArn: options.notificationsTopicArn,
-          Message: JSON.stringify(event),
-          MessageAttributes: {
-            type: { DataType: 'String', StringValue: event.type },
-            tenant: { DataType: 'String', StringValue: event.tenant },
-          },
-        }),
-      );
-    },
+    notify: (event) => publish(event),
+    publish: (event) => publish(event),
   };
+
+  async function publish(event: { type: string; tenant: string }): Promise<void> {
+    if (!options.notificationsTopicArn) return;
+    await client.send(
+      new PublishCommand({
+        TopicArn: options.notificationsTopicArn,
+        Message: JSON.stringify(event),
+        MessageAttributes: {
+          type: { DataType: 'String', StringValue: event.type },
+          tenant: { DataType: 'String', StringValue: event.tenant },
+        },
+      }),
+    );
+  }
 }

@@ -36,6 +36,8 @@ export interface ServiceConfig {
   jobsTable: string;
   controlTable: string;
   tenantsTable: string;
+  /** Purge log, purge runs and tenant deletion records. */
+  deletionsTable: string;
   bucket: string;
   queueUrl: string;
   alertsTopicArn: string;
@@ -53,6 +55,13 @@ export interface ServiceConfig {
   downloadUrlTtlSeconds: number;
   archiveTtlDays: number;
   reversibilityDays: number;
+  /** Days a daily backup is kept (the backup of day D is purged from day D + this + 1). */
+  backupRetentionDays: number;
+  /**
+   * SQL run on the source database by the subscription-sync schedule; returns one row per tenant
+   * with columns `tenant` and `ends_at` (timestamp or null). Null: end dates come from the admin API only.
+   */
+  subscriptionSyncQuery: string | null;
   rateLimit: { requests: number; windowSeconds: number };
   idempotencyTtlSeconds: number;
   leaseSeconds: number;
@@ -180,6 +189,7 @@ export function loadServiceConfig(env: Environment): ServiceConfig {
     jobsTable: required(env, 'HANDOVER_JOBS_TABLE'),
     controlTable: required(env, 'HANDOVER_CONTROL_TABLE'),
     tenantsTable: required(env, 'HANDOVER_TENANTS_TABLE'),
+    deletionsTable: required(env, 'HANDOVER_DELETIONS_TABLE'),
     bucket: required(env, 'HANDOVER_BUCKET'),
     queueUrl: url('HANDOVER_QUEUE_URL', required(env, 'HANDOVER_QUEUE_URL')),
     alertsTopicArn: required(env, 'HANDOVER_ALERTS_TOPIC_ARN'),
@@ -194,6 +204,8 @@ export function loadServiceConfig(env: Environment): ServiceConfig {
     downloadUrlTtlSeconds: integer(env, 'HANDOVER_DOWNLOAD_URL_TTL_SECONDS', 300, 30, 3600),
     archiveTtlDays: integer(env, 'HANDOVER_ARCHIVE_TTL_DAYS', 7, 1, 365),
     reversibilityDays: integer(env, 'HANDOVER_REVERSIBILITY_DAYS', 30, 0, 3650),
+    backupRetentionDays: integer(env, 'HANDOVER_BACKUP_RETENTION_DAYS', 30, 1, 3650),
+    subscriptionSyncQuery: optional(env, 'HANDOVER_SUBSCRIPTION_SYNC_QUERY'),
     rateLimit: {
       requests: integer(env, 'HANDOVER_RATE_LIMIT', 10, 1, 100_000),
       windowSeconds: integer(env, 'HANDOVER_RATE_WINDOW_SECONDS', 3600, 1, 86_400),

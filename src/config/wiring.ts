@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { createTokenVerifier } from '../auth/verify-token.ts';
 import { createDynamoJobStore } from '../aws/dynamo-job-store.ts';
+import { createDynamoRetentionStore } from '../aws/dynamo-retention-store.ts';
 import type { S3ObjectStore } from '../aws/s3-object-store.ts';
 import { createS3ObjectStore } from '../aws/s3-object-store.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
@@ -26,6 +27,8 @@ import type { Clock, Job, JobQueue, JobStore, Notifier } from '../jobs/types.ts'
 import { systemClock } from '../jobs/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createLogger } from '../observability/logger.ts';
+import type { RetentionServices } from '../retention/schedules.ts';
+import type { EventPublisher, PurgeObjects, RetentionStore } from '../retention/types.ts';
 import { ConfigError } from './errors.ts';
 import type { ServiceConfig } from './service-config.ts';
 import { readServiceConfig } from './service-config.ts';
@@ -34,7 +37,12 @@ export interface ServiceOverrides {
   clock?: Clock;
   logger?: Logger;
   notifier?: Notifier;
+  /** Reminder events (default: the SNS notifications topic). */
+  publisher?: EventPublisher;
   store?: JobStore;
+  retentionStore?: RetentionStore;
+  /** The bucket as the purge sees it (tests inject failures here). */
+  purgeObjects?: PurgeObjects;
   queue?: JobQueue;
   verifyToken?: TokenVerifier;
   runExport?: (request: ExportRequest) => Promise<ExportResult>;
@@ -50,6 +58,8 @@ export interface Service {
   /** Worker ports; `workerId` is filled per invocation by the SQS handler. */
   worker: Omit<RunExportJobDeps, 'workerId'>;
   objects: S3ObjectStore;
+  /** The schedules' ports: backups, reminders, purge, subscription sync. */
+  retention: RetentionServices;
   clients: { dynamo: DynamoDBClient; s3: S3Client; sqs: SQSClient; sns: SNSClient };
 }
 
@@ -91,13 +101,22 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     });
   const objects = createS3ObjectStore({ bucket: config.bucket, sse: config.sse, client: s3 });
   const queue = overrides.queue ?? createSqsJobQueue({ queueUrl: config.queueUrl, client: sqs });
-  const notifier =
-    overrides.notifier ??
-    createSnsNotifier({
-      alertsTopicArn: config.alertsTopicArn,
-      notificationsTopicArn: config.notificationsTopicArn,
-      client: sns,
+  const snsNotifier = createSnsNotifier({
+    alertsTopicArn: config.alertsTopicArn,
+    notificationsTopicArn: config.notificationsTopicArn,
+    client: sns,
+  });
+  const notifier = overrides.notifier ?? snsNotifier;
+  const retentionStore =
+    overrides.retentionStore ??
+    createDynamoRetentionStore({
+      jobsTable: config.jobsTable,
+      controlTable: config.controlTable,
+      tenantsTable: config.tenantsTable,
+      deletionsTable: config.deletionsTable,
+      client: dynamo,
     });
+  const rules = { reversibilityDays: config.reversibilityDays };
 
   let catalogConfig: Promise<HandoverConfig> | null = null;
   const readCatalogConfig = () => {
@@ -105,6 +124,14 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
       ? loadConfig(config.catalogConfigPath)
       : Promise.resolve(DEFAULT_CONFIG);
     return catalogConfig;
+  };
+
+  const openConfiguredSource = async () => {
+    const catalogSettings = await readCatalogConfig();
+    const url = config.sourceUrl ?? catalogSettings.source?.url;
+    if (!url) throw new ConfigError('HANDOVER_SOURCE_URL', 'is required (or source.url in HANDOVER_CONFIG).');
+    const { openSource } = await import('../sources/open-source.ts');
+    return openSource(url, overrides.sourcePoolSize ? { poolSize: overrides.sourcePoolSize } : undefined);
   };
 
   const prepareSource =
@@ -134,6 +161,7 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
 
   const api: ApiDeps = {
     store,
+    retention: retentionStore,
     queue,
     objects,
     notifier,
@@ -147,6 +175,7 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       downloadUrlTtlSeconds: config.downloadUrlTtlSeconds,
       reversibilityDays: config.reversibilityDays,
+      backupRetentionDays: config.backupRetentionDays,
       maxBodyBytes: config.maxBodyBytes,
     },
   };
@@ -166,6 +195,8 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     maxPartBytes: config.maxPartBytes,
     maxAttempts: config.maxAttempts,
     csvProfile: config.csvProfile,
+    retention: { reversibilityDays: config.reversibilityDays },
+    backupRetentionDays: config.backupRetentionDays,
     deadlineFor: async (tenant) => {
       const state = await getTenantState(
         { store, clock, reversibilityDays: config.reversibilityDays },
@@ -175,7 +206,48 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     },
   };
 
-  return { config, api, worker, objects, clients: { dynamo, s3, sqs, sns } };
+  const newId = api.newId;
+  const retention: RetentionServices = {
+    store: retentionStore,
+    purge: {
+      store,
+      retention: retentionStore,
+      objects: overrides.purgeObjects ?? objects,
+      clock,
+      logger,
+      rules,
+      backupRetentionDays: config.backupRetentionDays,
+    },
+    backups: {
+      store,
+      retention: retentionStore,
+      queue,
+      clock,
+      newId,
+      logger,
+      rules,
+      backupRetentionDays: config.backupRetentionDays,
+      formats: config.defaultFormats,
+    },
+    reminders: {
+      retention: retentionStore,
+      publisher: overrides.publisher ?? snsNotifier,
+      clock,
+      logger,
+      rules,
+    },
+    sync: config.subscriptionSyncQuery
+      ? {
+          retention: retentionStore,
+          clock,
+          logger,
+          query: config.subscriptionSyncQuery,
+          openSource: openConfiguredSource,
+        }
+      : null,
+  };
+
+  return { config, api, worker, objects, retention, clients: { dynamo, s3, sqs, sns } };
 }
 
 let fromEnvironment: Service | null = null;

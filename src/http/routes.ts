@@ -11,16 +11,19 @@ import { cancelOrDeleteExport, downloadExport, getExport, listExports } from '..
 import { toPublicJob } from '../jobs/public-job.ts';
 import { requestExport } from '../jobs/request-export.ts';
 import type { JobStatus } from '../jobs/types.ts';
+import { downloadBackup, listBackups } from '../retention/backups.ts';
 import { ProblemError } from './problem.ts';
 import {
   adminListQuery,
+  backupListSchema,
   createExportBody,
   dateParams,
+  deletionListSchema,
   downloadQuery,
-  emptyListSchema,
   idParams,
   jobPageSchema,
   jobSchema,
+  legalHoldBody,
   listQuery,
   MAX_PAGE_SIZE,
   subscriptionBody,
@@ -47,11 +50,27 @@ function scopeOf(ctx: RouteContext<unknown, unknown, unknown>): TenantScope & { 
   };
 }
 
+function backupDeps(ctx: RouteContext<unknown, unknown, unknown>) {
+  return {
+    store: ctx.deps.store,
+    retention: ctx.deps.retention,
+    objects: ctx.deps.objects,
+    clock: ctx.deps.clock,
+    logger: ctx.deps.logger,
+    rules: { reversibilityDays: ctx.deps.settings.reversibilityDays },
+    backupRetentionDays: ctx.deps.settings.backupRetentionDays,
+    urlTtlSeconds: ctx.deps.settings.downloadUrlTtlSeconds,
+  };
+}
+
 const jobResponse = { description: 'The export job.', schema: jobSchema };
 const problems = {
   400: { description: 'Invalid input.' },
   401: { description: 'Missing or invalid bearer token.' },
-  403: { description: 'The token lacks the required role.' },
+  403: {
+    description:
+      'The token lacks the required role, or (problem type reversibility-window-closed) the company’s reversibility deadline has passed: the body carries `deadline` and `subscriptionEndedAt`.',
+  },
   404: { description: 'No such resource for your company.' },
 };
 
@@ -97,6 +116,7 @@ export const routes: Route<unknown, unknown, unknown>[] = [
           logger: ctx.deps.logger,
           rateLimit: ctx.deps.settings.rateLimit,
           idempotencyTtlSeconds: ctx.deps.settings.idempotencyTtlSeconds,
+          retention: { reversibilityDays: ctx.deps.settings.reversibilityDays },
         },
         {
           tenant: ctx.tenant,
@@ -172,6 +192,7 @@ export const routes: Route<unknown, unknown, unknown>[] = [
           clock: ctx.deps.clock,
           logger: ctx.deps.logger,
           urlTtlSeconds: ctx.deps.settings.downloadUrlTtlSeconds,
+          retention: { reversibilityDays: ctx.deps.settings.reversibilityDays },
         },
         scopeOf(ctx),
         ctx.params.id,
@@ -224,28 +245,36 @@ export const routes: Route<unknown, unknown, unknown>[] = [
     summary: 'Daily backups of your company’s data (last 30 days)',
     tag: 'backups',
     role: 'export',
-    responses: { 200: { description: 'Backups, newest first.', schema: emptyListSchema }, ...problems },
-    async handle() {
-      // Daily backups arrive with the retention features; until then there are none.
-      return { status: 200, body: { items: [], nextCursor: null } };
+    responses: { 200: { description: 'Backups, newest first.', schema: backupListSchema }, ...problems },
+    async handle(ctx) {
+      const items = await listBackups(backupDeps(ctx), ctx.tenant);
+      return { status: 200, body: { items, nextCursor: null } };
     },
   }),
 
-  route<z.infer<typeof dateParams>>({
+  route<z.infer<typeof dateParams>, z.infer<typeof downloadQuery>>({
     method: 'GET',
     path: '/v1/backups/{date}/download',
     operationId: 'downloadBackup',
-    summary: 'Download the backup of one day (302 to a short-lived URL)',
+    summary: 'Download one part of the backup of one day (302 to a short-lived URL)',
     tag: 'backups',
     role: 'export',
     params: dateParams,
-    responses: { 302: { description: 'Redirect to a presigned URL.' }, ...problems },
+    query: downloadQuery,
+    responses: {
+      302: { description: 'Redirect to a presigned URL.', headers: { Location: 'The URL.' } },
+      ...problems,
+      410: { description: 'The backup is older than the retention.' },
+    },
     async handle(ctx) {
-      throw new ProblemError(404, {
-        code: 'backup-not-found',
-        title: 'No backup for that day',
-        detail: `There is no backup of ${ctx.params.date} for your company. GET /v1/backups lists the available days.`,
-      });
+      const part = ctx.query.part ? Number(ctx.query.part) : 1;
+      const { url } = await downloadBackup(
+        backupDeps(ctx),
+        { tenant: ctx.tenant, user: ctx.principal.subject },
+        ctx.params.date,
+        part,
+      );
+      return { status: 302, headers: { location: url } };
     },
   }),
 
@@ -314,6 +343,31 @@ export const routes: Route<unknown, unknown, unknown>[] = [
     },
   }),
 
+  route<z.infer<typeof tenantParams>, Record<string, never>, z.infer<typeof legalHoldBody>>({
+    method: 'PUT',
+    path: '/v1/admin/tenants/{id}/legal-hold',
+    operationId: 'adminSetLegalHold',
+    summary: 'Put a tenant on legal hold, or release it (operators): nothing of a held tenant is purged',
+    tag: 'admin',
+    role: 'admin',
+    params: tenantParams,
+    body: legalHoldBody,
+    responses: { 200: { description: 'The tenant record.', schema: tenantRecordSchema }, ...problems },
+    async handle(ctx) {
+      const record = await ctx.deps.retention.setLegalHold(
+        ctx.params.id,
+        ctx.body.legalHold,
+        ctx.deps.clock.now(),
+      );
+      ctx.deps.logger.audit('tenant.legal_hold_set', {
+        tenant: ctx.params.id,
+        legalHold: ctx.body.legalHold,
+        user: ctx.principal.subject,
+      });
+      return { status: 200, body: record };
+    },
+  }),
+
   route({
     method: 'GET',
     path: '/v1/admin/deletions',
@@ -322,12 +376,12 @@ export const routes: Route<unknown, unknown, unknown>[] = [
     tag: 'admin',
     role: 'admin',
     responses: {
-      200: { description: 'Deletion records, newest first.', schema: emptyListSchema },
+      200: { description: 'Tenant deletion records, newest first.', schema: deletionListSchema },
       ...problems,
     },
-    async handle() {
-      // Purges arrive with the retention features; until then nothing has been deleted by policy.
-      return { status: 200, body: { items: [], nextCursor: null } };
+    async handle(ctx) {
+      const items = await ctx.deps.retention.listTenantDeletionRecords();
+      return { status: 200, body: { items, nextCursor: null } };
     },
   }),
 

@@ -113,10 +113,14 @@ export const jobPageSchema = z
 export const tenantStateSchema = z
   .object({
     tenant: tenantId,
+    state: z.enum(['active', 'ending', 'closed', 'purged']),
     subscription: z.object({ status: z.enum(['active', 'ended']), endsAt: isoInstant.nullable() }),
     reversibilityDeadline: isoInstant.nullable(),
     daysLeft: z.number().int().nullable(),
+    secondsLeft: z.number().int().nullable(),
     legalHold: z.boolean(),
+    purgedAt: isoInstant.nullable(),
+    message: z.string(),
   })
   .meta({ id: 'TenantState' });
 
@@ -126,8 +130,55 @@ export const tenantRecordSchema = z
     subscriptionEndsAt: isoInstant.nullable(),
     legalHold: z.boolean(),
     updatedAt: isoInstant,
+    purgedAt: isoInstant.nullable().optional(),
   })
   .meta({ id: 'TenantRecord' });
+
+export const legalHoldBody = z.strictObject({
+  legalHold: z
+    .boolean()
+    .describe('true keeps every object of the tenant past its deadline; false releases it.'),
+});
+
+export const backupListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        date: z.iso.date(),
+        status: z.enum(JOB_STATUSES),
+        finishedAt: isoInstant.nullable(),
+        parts: z.array(
+          z.object({
+            number: z.number().int(),
+            fileName: z.string(),
+            bytes: z.number().int(),
+            sha256: z.string(),
+            download: z.string(),
+          }),
+        ),
+      }),
+    ),
+    nextCursor: z.null(),
+  })
+  .meta({ id: 'BackupList' });
+
+export const deletionListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        tenant: tenantId,
+        deletedAt: isoInstant,
+        deadline: isoInstant,
+        reason: z.string(),
+        objects: z.number().int(),
+        bytes: z.number().int(),
+        jobRecords: z.number().int(),
+        runIds: z.array(z.string()),
+      }),
+    ),
+    nextCursor: z.null(),
+  })
+  .meta({ id: 'DeletionList' });
 
 export const problemSchema = z
   .object({

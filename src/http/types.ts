@@ -4,10 +4,12 @@ import type { ExportFormat } from '../archive/types.ts';
 import type { Principal, Role, TokenVerifier } from '../auth/verify-token.ts';
 import type { Clock, IdGenerator, JobQueue, JobStore, Notifier, ObjectStore } from '../jobs/types.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { RetentionStore } from '../retention/types.ts';
 
 /** Everything the HTTP routes need: ports and the few settings they apply. */
 export interface ApiDeps {
   store: JobStore;
+  retention: RetentionStore;
   queue: JobQueue;
   objects: ObjectStore;
   notifier: Notifier;
@@ -21,6 +23,7 @@ export interface ApiDeps {
     idempotencyTtlSeconds: number;
     downloadUrlTtlSeconds: number;
     reversibilityDays: number;
+    backupRetentionDays: number;
     maxBodyBytes: number;
   };
 }

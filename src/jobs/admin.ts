@@ -1,5 +1,8 @@
 /** Operator use cases: list every tenant's jobs, retry a failed one, set a subscription end. */
 import type { Logger } from '../observability/logger.ts';
+import { dataFate } from '../retention/errors.ts';
+import type { TenantPhase, TenantWindow } from '../retention/window.ts';
+import { tenantWindow } from '../retention/window.ts';
 import { JobNotFoundError, JobStateError } from './errors.ts';
 import { takeTenantLock } from './request-export.ts';
 import type { Clock, Job, JobFilter, JobPage, JobQueue, JobStore, TenantRecord } from './types.ts';
@@ -55,11 +58,32 @@ export async function setSubscription(
 
 export interface TenantState {
   tenant: string;
+  /** active (no end, or end ahead) | ending (ended, window open) | closed (window over) | purged. */
+  state: TenantPhase;
   subscription: { status: 'active' | 'ended'; endsAt: string | null };
   /** Last moment exports and downloads are allowed (end + reversibility window); null while active with no end. */
   reversibilityDeadline: string | null;
+  /** Whole days left, rounded up (1 on the last day); 0 once the deadline has passed. */
   daysLeft: number | null;
+  /** Exact time left, for the last day. */
+  secondsLeft: number | null;
   legalHold: boolean;
+  purgedAt: string | null;
+  /** What the user can still do and what happens next. */
+  message: string;
+}
+
+function stateMessage(window: TenantWindow): string {
+  switch (window.phase) {
+    case 'active':
+      return window.deadline
+        ? `Your subscription ends on ${window.subscriptionEndsAt}; you may export your data until ${window.deadline}.`
+        : 'Your subscription is active.';
+    case 'ending':
+      return `Your subscription ended on ${window.subscriptionEndsAt}. Export and download your data before ${window.deadline}; after that it is permanently deleted.`;
+    default:
+      return `The reversibility window closed at ${window.deadline}. ${dataFate(window)}`;
+  }
 }
 
 /** The tenant's subscription state as its users see it. */
@@ -68,14 +92,18 @@ export async function getTenantState(
   tenant: string,
 ): Promise<TenantState> {
   const record = await deps.store.getTenant(tenant);
-  const endsAt = record?.subscriptionEndsAt ?? null;
-  const now = deps.clock.now().getTime();
-  const deadline = endsAt ? new Date(Date.parse(endsAt) + deps.reversibilityDays * 86_400_000) : null;
+  const now = deps.clock.now();
+  const window = tenantWindow(tenant, record, now, { reversibilityDays: deps.reversibilityDays });
+  const endsAt = window.subscriptionEndsAt;
   return {
     tenant,
-    subscription: { status: endsAt && Date.parse(endsAt) <= now ? 'ended' : 'active', endsAt },
-    reversibilityDeadline: deadline ? deadline.toISOString() : null,
-    daysLeft: deadline ? Math.max(0, Math.ceil((deadline.getTime() - now) / 86_400_000)) : null,
-    legalHold: record?.legalHold ?? false,
+    state: window.phase,
+    subscription: { status: endsAt && Date.parse(endsAt) <= now.getTime() ? 'ended' : 'active', endsAt },
+    reversibilityDeadline: window.deadline,
+    daysLeft: window.msLeft === null ? null : Math.ceil(window.msLeft / 86_400_000),
+    secondsLeft: window.msLeft === null ? null : Math.floor(window.msLeft / 1000),
+    legalHold: window.legalHold,
+    purgedAt: window.purgedAt,
+    message: stateMessage(window),
   };
 }

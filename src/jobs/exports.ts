@@ -4,6 +4,8 @@
  * (and, through `onCrossTenant`, as a security event by the caller).
  */
 import type { Logger } from '../observability/logger.ts';
+import { assertWindowOpen } from '../retention/guard.ts';
+import type { RetentionRules } from '../retention/window.ts';
 import { ArchiveGoneError, ArchiveNotReadyError, JobNotFoundError, PartNotFoundError } from './errors.ts';
 import { jobPrefix } from './run-export-job.ts';
 import type { Clock, Job, JobPage, JobStore, ObjectStore } from './types.ts';
@@ -39,11 +41,14 @@ export interface DownloadDeps {
   clock: Clock;
   logger: Logger;
   urlTtlSeconds: number;
+  /** The reversibility window: no download once the tenant's deadline has passed. */
+  retention: RetentionRules;
 }
 
 /**
  * A short-lived presigned URL for one part of a finished export.
  *
+ * 0. The tenant's reversibility window must be open (403 with the deadline otherwise).
  * 1. The job must be the caller's tenant's (404), finished successfully (409), not past its
  *    expiry and not deleted (410), and have the part (404).
  * 2. The download is written to the audit log (who, which job and part; never the URL).
@@ -55,6 +60,11 @@ export async function downloadExport(
   partNumber: number,
 ): Promise<{ url: string; fileName: string; expiresInSeconds: number }> {
   const job = await getExport(deps.store, scope, id);
+  await assertWindowOpen(
+    { store: deps.store, clock: deps.clock, rules: deps.retention },
+    scope.tenant,
+    'Downloading an archive',
+  );
   const now = deps.clock.now();
   if (job.status === 'expired') {
     throw new ArchiveGoneError(

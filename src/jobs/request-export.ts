@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ExportFormat } from '../archive/types.ts';
 import type { Logger } from '../observability/logger.ts';
+import { assertWindowOpen } from '../retention/guard.ts';
+import type { RetentionRules } from '../retention/window.ts';
 import {
   ActiveExportError,
   IdempotencyInFlightError,
@@ -19,6 +21,8 @@ export interface RequestExportDeps {
   logger: Logger;
   rateLimit: { requests: number; windowSeconds: number };
   idempotencyTtlSeconds: number;
+  /** The reversibility window: no export once the tenant's deadline has passed. */
+  retention: RetentionRules;
 }
 
 export interface RequestExportInput {
@@ -49,6 +53,7 @@ function bodyHash(input: RequestExportInput): string {
  *
  * Input: tenant and user (from the verified token), formats, optional tables, optional Idempotency-Key.
  * Output: the queued job (or the one an earlier identical request created).
+ * 0. The tenant's reversibility window must be open (403 with the deadline otherwise).
  * 1. With an Idempotency-Key: record it; a replay with the same body returns the first job,
  *    a different body is refused (422).
  * 2. Count the request in the tenant's rate window (429 with Retry-After when full).
@@ -62,6 +67,7 @@ export async function requestExport(
   input: RequestExportInput,
 ): Promise<RequestExportResult> {
   const { store, clock } = deps;
+  await assertWindowOpen({ store, clock, rules: deps.retention }, input.tenant, 'Requesting an export');
   const now = clock.now();
   const id = deps.newId();
   const hash = bodyHash(input);

@@ -2,6 +2,11 @@ import type { PartSink, PartUpload } from '../archive/types.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ExportProgress, ExportRequest, ExportResult } from '../export/types.ts';
 import type { Logger } from '../observability/logger.ts';
+import { backupExpiresAt } from '../retention/backup-dates.ts';
+import { WINDOW_CLOSED_CODE, windowClosedMessage } from '../retention/errors.ts';
+import { readTenantWindow } from '../retention/guard.ts';
+import type { RetentionRules } from '../retention/window.ts';
+import { isWithinWindow } from '../retention/window.ts';
 import type { SourceDatabase } from '../sources/types.ts';
 import type {
   Clock,
@@ -53,6 +58,10 @@ export interface RunExportJobDeps {
   maxPartBytes: number;
   maxAttempts: number;
   csvProfile: ExportRequest['csvProfile'];
+  /** The reversibility window: a job run after the tenant's deadline fails without an archive. */
+  retention: RetentionRules;
+  /** Days a daily backup is kept (its `expiresAt`). */
+  backupRetentionDays: number;
   /** Reversibility deadline to print in the archive, when the tenant's subscription has ended. */
   deadlineFor?: (tenant: string) => Promise<string | null>;
 }
@@ -81,9 +90,22 @@ class LeaseLostError extends Error {
   }
 }
 
-/** Key prefix of every object of one job; each attempt writes under its own sub-prefix. */
-export function jobPrefix(job: Pick<Job, 'tenant' | 'id'>): string {
+/**
+ * Key prefix of every object of one job; each attempt writes under its own sub-prefix. Exports
+ * live under `exports/<tenant>/<jobId>/`, daily backups under `backups/<tenant>/<YYYY-MM-DD>/`.
+ */
+export function jobPrefix(job: Pick<Job, 'tenant' | 'id' | 'kind' | 'requestedAt'>): string {
+  if (job.kind === 'backup') return `backups/${job.tenant}/${job.requestedAt.slice(0, 10)}/`;
   return `exports/${job.tenant}/${job.id}/`;
+}
+
+/** Thrown when the tenant's reversibility deadline passes before the job could finish. */
+class WindowClosedJobError extends Error {
+  readonly code = WINDOW_CLOSED_CODE;
+  constructor(message: string) {
+    super(message);
+    this.name = 'WindowClosedJobError';
+  }
 }
 
 function fileStem(tenant: string, at: Date): string {
@@ -98,6 +120,9 @@ const PERMANENT_EXPORT_CODES = new Set(['unknown-table', 'no-tables']);
 
 function jobErrorFor(error: unknown): { error: JobError; permanent: boolean } {
   const code = (error as { code?: unknown }).code;
+  if (error instanceof WindowClosedJobError) {
+    return { error: { code: error.code, message: error.message }, permanent: true };
+  }
   if (error instanceof Error && error.name === 'ExportError' && typeof code === 'string') {
     if (PERMANENT_EXPORT_CODES.has(code)) return { error: { code, message: error.message }, permanent: true };
     if (code === 'source-failed') {
@@ -243,8 +268,20 @@ export async function runExportJob(
     },
   };
 
+  /** The same rule as the API's: nothing is produced for a tenant past its deadline. */
+  const assertWindow = async () => {
+    const window = await readTenantWindow({ store, clock, rules: deps.retention }, job.tenant);
+    const deadline = window.deadline ? new Date(window.deadline) : null;
+    if (window.phase === 'purged' || !isWithinWindow(deadline, clock.now())) {
+      throw new WindowClosedJobError(
+        windowClosedMessage(window, job.kind === 'backup' ? 'A backup' : 'This export'),
+      );
+    }
+  };
+
   let prepared: PreparedSource | null = null;
   try {
+    await assertWindow();
     prepared = await deps.prepareSource(job);
     const deadline = deps.deadlineFor ? await deps.deadlineFor(job.tenant) : null;
     const result = await deps.runExport({
@@ -281,6 +318,7 @@ export async function runExportJob(
     }
     await chain;
     if (controller.signal.aborted) throw controller.signal.reason;
+    await assertWindow();
     const finishedAt = clock.now();
     const finalProgress: JobProgress = {
       ...(latest ?? job.progress),
@@ -297,7 +335,10 @@ export async function runExportJob(
         parts: committed,
         rows: result.rows,
         progress: finalProgress,
-        expiresAt: new Date(finishedAt.getTime() + deps.archiveTtlDays * 86_400_000).toISOString(),
+        expiresAt: (job.kind === 'backup'
+          ? backupExpiresAt(job.requestedAt.slice(0, 10), deps.backupRetentionDays)
+          : new Date(finishedAt.getTime() + deps.archiveTtlDays * 86_400_000)
+        ).toISOString(),
       },
       finishedAt,
     );
@@ -307,7 +348,7 @@ export async function runExportJob(
     }
     await store.releaseTenantLock(job.tenant, job.id);
     log.info('export succeeded', { parts: committed.length, rowCount: result.rows });
-    await notify(deps, done, 'export.succeeded');
+    await notify(deps, done, `${job.kind}.succeeded`);
     return 'succeeded';
   } catch (caught) {
     const error =
@@ -340,7 +381,7 @@ export async function runExportJob(
       clock.now(),
     );
     await store.releaseTenantLock(job.tenant, job.id);
-    if (failed) await notify(deps, failed, 'export.failed');
+    if (failed) await notify(deps, failed, `${job.kind}.failed`);
     return 'failed';
   } finally {
     clearInterval(timer);

@@ -124,6 +124,8 @@ export interface TenantRecord {
   subscriptionEndsAt: string | null;
   legalHold: boolean;
   updatedAt: string;
+  /** When the purge deleted the tenant's data after its deadline (absent until then). */
+  purgedAt?: string | null;
 }
 
 /**

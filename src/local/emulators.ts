@@ -22,6 +22,8 @@ export interface Emulators {
   notificationsTopicArn: string;
   /** A queue subscribed to the alerts topic, to read alerts back. */
   alertsQueueUrl: string;
+  /** A queue subscribed to the notifications topic, to read user notifications back. */
+  notificationsQueueUrl: string;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const notifications = fauxqs.createTopic(names.notificationsTopic);
   const alertsQueue = fauxqs.createQueue(`${names.alertsTopic}-inbox`);
   fauxqs.subscribe({ topic: names.alertsTopic, queue: `${names.alertsTopic}-inbox` });
+  const notificationsQueue = fauxqs.createQueue(`${names.notificationsTopic}-inbox`);
+  fauxqs.subscribe({ topic: names.notificationsTopic, queue: `${names.notificationsTopic}-inbox` });
   fauxqs.createBucket(names.bucket);
 
   const client = new DynamoDBClient({
@@ -86,6 +90,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     alertsTopicArn: alerts.topicArn,
     notificationsTopicArn: notifications.topicArn,
     alertsQueueUrl: alertsQueue.queueUrl,
+    notificationsQueueUrl: notificationsQueue.queueUrl,
     async stop() {
       await fauxqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));

@@ -16,6 +16,7 @@ export function localEnvironment(emulators: Emulators, extra: Environment = {}):
     HANDOVER_JOBS_TABLE: emulators.names.jobsTable,
     HANDOVER_CONTROL_TABLE: emulators.names.controlTable,
     HANDOVER_TENANTS_TABLE: emulators.names.tenantsTable,
+    HANDOVER_DELETIONS_TABLE: emulators.names.deletionsTable,
     HANDOVER_BUCKET: emulators.names.bucket,
     HANDOVER_QUEUE_URL: emulators.queueUrl,
     HANDOVER_ALERTS_TOPIC_ARN: emulators.alertsTopicArn,

@@ -6,11 +6,13 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { JOBS_BY_KIND_INDEX, JOBS_BY_STATUS_INDEX } from '../aws/dynamo-job-store.ts';
+import { DELETIONS_PENDING_INDEX } from '../aws/dynamo-retention-store.ts';
 
 export interface ResourceNames {
   jobsTable: string;
   controlTable: string;
   tenantsTable: string;
+  deletionsTable: string;
   bucket: string;
   queue: string;
   deadLetterQueue: string;
@@ -24,6 +26,7 @@ export function localResourceNames(prefix = 'handover-local'): ResourceNames {
     jobsTable: `${prefix}-jobs`,
     controlTable: `${prefix}-control`,
     tenantsTable: `${prefix}-tenants`,
+    deletionsTable: `${prefix}-deletions`,
     bucket: `${prefix}-archives`,
     queue: `${prefix}-exports`,
     deadLetterQueue: `${prefix}-exports-dlq`,
@@ -32,7 +35,7 @@ export function localResourceNames(prefix = 'handover-local'): ResourceNames {
   };
 }
 
-/** Key schemas of the three tables (PAY_PER_REQUEST). */
+/** Key schemas of the four tables (PAY_PER_REQUEST). */
 export function tableDefinitions(names: ResourceNames): CreateTableCommandInput[] {
   const byId = (name: string, hash: string) => ({
     IndexName: name,
@@ -69,6 +72,29 @@ export function tableDefinitions(names: ResourceNames): CreateTableCommandInput[
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'tenant', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'tenant', KeyType: 'HASH' }],
+    },
+    {
+      TableName: names.deletionsTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'pending', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: DELETIONS_PENDING_INDEX,
+          KeySchema: [
+            { AttributeName: 'pending', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     },
   ];
 }
