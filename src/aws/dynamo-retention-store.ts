@@ -21,12 +21,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord } from '../jobs/types.ts';
-import type {
-  DeletionLogItem,
-  PurgeItem,
-  RetentionStore,
-  TenantDeletionRecord,
-} from '../retention/types.ts';
+import type { DeletionLogItem, PurgeItem, RetentionStore, TenantDeletionRecord } from '../retention/types.ts';
 import { toTenant } from './dynamo-job-store.ts';
 
 export interface DynamoRetentionStoreOptions {
