@@ -33,8 +33,25 @@ const DEFAULT_BATCH_SIZE = 1000;
 function castToText(field: TypeCastField, next: TypeCastNext): string | null {
   if (field.type === 'JSON') return field.string('utf8');
   const value = next();
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
+  if (value === null || typeof value === 'string') return value;
+  return castValue(value);
+}
+
+/**
+ * Snapshot rows arrive without a `typeCast`: mysql2 wraps every field in the callback, which cost more
+ * than half the CPU of a CSV export (profiled). Projected columns already are strings, so one `typeof`
+ * per value suffices; the rare other value (a column nobody projected) goes through castValue.
+ */
+function toTextRow(row: unknown[]): TextRow {
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (value !== null && typeof value !== 'string') row[i] = castValue(value);
+  }
+  return row as TextRow;
+}
+
+function castValue(value: unknown): string | null {
+  if (value === undefined) return null;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
   if (Buffer.isBuffer(value)) return value.toString('base64');
@@ -180,7 +197,7 @@ class MysqlSnapshot implements Snapshot {
     let rows: AsyncIterator<unknown>;
     try {
       const command = this.connection.execute(
-        { sql: statement.sql, rowsAsArray: true, typeCast: castToText },
+        { sql: statement.sql, rowsAsArray: true },
         statement.params as ExecuteValues[],
       );
       // The stream reports errors while it is read; once abandoned, a late error must not go unhandled.
@@ -204,7 +221,7 @@ class MysqlSnapshot implements Snapshot {
           throw toSourceError(this.target, error);
         }
         if (next.done) break;
-        batch.push(next.value as TextRow);
+        batch.push(toTextRow(next.value as unknown[]));
         if (batch.length >= batchSize) {
           yield batch;
           batch = [];
