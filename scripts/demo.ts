@@ -79,6 +79,8 @@ const stack = reused
         port: 0,
         sourceUrl: settings.sourceUrl,
         configPath: settings.configPath,
+        // The demo shows one export; daily backups would queue ahead of it.
+        schedules: false,
         onStatus: (message) => console.log(`  · ${message}`),
       });
     })();

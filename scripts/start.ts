@@ -2,7 +2,7 @@
  * `npm start`: the whole service on this machine. Serves the API on http://localhost:3000 (PORT),
  * runs the worker, and prints tokens and curl commands to try it by hand. Ctrl-C stops it.
  */
-import { readLocalModeSettings } from '../src/config/service-config.ts';
+import { LOCAL_STATE_FILE, readLocalModeSettings } from '../src/config/service-config.ts';
 import { startLocalStack } from '../src/local/local-stack.ts';
 
 const settings = readLocalModeSettings();
@@ -11,6 +11,7 @@ const stack = await startLocalStack({
   sourceUrl: settings.sourceUrl,
   configPath: settings.configPath,
   writeLog: (line) => process.stdout.write(`${line}\n`),
+  writeStateFile: true,
   onStatus: (message) => console.log(`· ${message}`),
 });
 const { url, tokens } = stack;
@@ -34,6 +35,13 @@ Try:
   curl -s "${url}/v1/admin/exports?status=succeeded" -H "Authorization: Bearer $ADMIN"
   curl -s -X PUT ${url}/v1/admin/tenants/acme/subscription -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"endsAt":"2030-01-01T00:00:00Z"}'
   curl -s ${url}/v1/tenant -H "Authorization: Bearer $ACME"
+  curl -s -X PUT ${url}/v1/admin/tenants/globex/legal-hold -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"legalHold":true}'
+  curl -s ${url}/v1/backups -H "Authorization: Bearer $ACME"
+  curl -s ${url}/v1/admin/deletions -H "Authorization: Bearer $ADMIN"
+
+Schedules (local): subscription sync from the demo database, reminders and daily backups at start
+and every minute; the purge hourly, or now with:  npx handover purge --dry-run   /   npx handover purge
+(the CLI reaches this stack through ${LOCAL_STATE_FILE}, written while it runs)
 
 Press Ctrl-C to stop.
 `);

@@ -70,6 +70,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       status = await runCatalog(options, io);
     });
 
+  program
+    .command('purge')
+    .description(
+      'Delete expired export archives, backups past retention, and every object and job record of tenants past their reversibility deadline (not on legal hold). Reaches the deployed stage through the service variables, or the running npm start.',
+    )
+    .option('--dry-run', 'delete nothing; list exactly what a real run would delete now')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+      const { runPurgeCommand } = await import('./commands/purge.ts');
+      status = await runPurgeCommand(options, io);
+    });
+
   try {
     await program.parseAsync(argv);
     return status;

@@ -230,6 +230,44 @@ export function readServiceConfig(): ServiceConfig {
   return loadServiceConfig(process.env);
 }
 
+/**
+ * Where `npm start` writes the environment of the running local stack (emulator endpoints, table
+ * names), so that operator commands (`handover purge`) reach it without AWS configuration.
+ */
+export const LOCAL_STATE_FILE = '.handover/local.json';
+
+export interface LocalState {
+  url: string;
+  pid: number;
+  env: Environment;
+}
+
+/**
+ * The service config for an operator command: from the environment when it configures the
+ * service (HANDOVER_JOBS_TABLE set: a deployed stage), else from the running local stack's
+ * LOCAL_STATE_FILE.
+ * @throws ConfigError when neither is available
+ */
+export async function readOperatorConfig(
+  env: Environment = process.env,
+): Promise<{ config: ServiceConfig; origin: string }> {
+  if (optional(env, 'HANDOVER_JOBS_TABLE')) return { config: loadServiceConfig(env), origin: 'environment' };
+  const { readFile } = await import('node:fs/promises');
+  let state: LocalState;
+  try {
+    state = JSON.parse(await readFile(LOCAL_STATE_FILE, 'utf8')) as LocalState;
+  } catch {
+    throw new ConfigError(
+      'HANDOVER_JOBS_TABLE',
+      `is not set and no local stack is running (${LOCAL_STATE_FILE} not found). Start one with npm start, or set the service variables of a deployed stage.`,
+    );
+  }
+  return {
+    config: loadServiceConfig(state.env),
+    origin: `local stack at ${state.url} (${LOCAL_STATE_FILE})`,
+  };
+}
+
 /** What local mode (`npm start`, `npm run demo`) takes from the environment. */
 export interface LocalModeSettings {
   /** A real source database instead of the embedded demo. */

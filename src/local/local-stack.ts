@@ -3,10 +3,13 @@
  * configured), the real HTTP handler behind http://localhost:<port>, and the real SQS handler fed
  * by a queue poller. Used by `npm start` and `npm run demo`.
  */
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { issueLocalToken } from '../auth/local-tokens.ts';
 import { createWorkerHandler } from '../aws/sqs-worker-handler.ts';
-import type { Environment, ServiceConfig } from '../config/service-config.ts';
-import { loadServiceConfig } from '../config/service-config.ts';
+import type { Environment, LocalState, ServiceConfig } from '../config/service-config.ts';
+import { LOCAL_STATE_FILE, loadServiceConfig } from '../config/service-config.ts';
 import type { Service } from '../config/wiring.ts';
 import { createService, newWorkerId } from '../config/wiring.ts';
 import { createApiHandler } from '../http/api-handler.ts';
@@ -16,6 +19,11 @@ import { startEmulators } from './emulators.ts';
 import { localEnvironment } from './environment.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { startLocalScheduler } from './scheduler.ts';
+
+/** The demo database's subscription ends, synced like a real source would be. */
+export const DEMO_SUBSCRIPTION_SYNC_QUERY =
+  'SELECT id AS tenant, subscription_ends_at AS ends_at FROM companies';
 
 export interface LocalStackOptions {
   port: number;
@@ -26,6 +34,10 @@ export interface LocalStackOptions {
   /** Where the service's JSON log lines go (default: dropped unless HANDOVER_LOG_LEVEL=debug). */
   writeLog?: (line: string) => void;
   onStatus?: (message: string) => void;
+  /** Run the retention schedules (default true). */
+  schedules?: boolean;
+  /** Write LOCAL_STATE_FILE so that `handover purge` finds this stack (default false; npm start sets it). */
+  writeStateFile?: boolean;
 }
 
 export interface LocalTokens {
@@ -89,7 +101,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       embedded = true;
     }
 
-    const env: Environment = { HANDOVER_LOG_LEVEL: 'info', ...options.env };
+    const env: Environment = {
+      HANDOVER_LOG_LEVEL: 'info',
+      ...(embedded ? { HANDOVER_SUBSCRIPTION_SYNC_QUERY: DEMO_SUBSCRIPTION_SYNC_QUERY } : {}),
+      ...options.env,
+    };
     if (sourceUrl) env.HANDOVER_SOURCE_URL = sourceUrl;
     if (options.configPath) env.HANDOVER_CONFIG = options.configPath;
     const config = loadServiceConfig(localEnvironment(emulators, env));
@@ -106,6 +122,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger,
     });
     stops.push(() => poller.stop());
+    if (options.schedules ?? true) {
+      const scheduler = startLocalScheduler({ services: service.retention, logger });
+      stops.push(() => scheduler.stop());
+    }
+    if (options.writeStateFile) {
+      const state: LocalState = { url: http.url, pid: process.pid, env: localEnvironment(emulators, env) };
+      await mkdir(dirname(LOCAL_STATE_FILE), { recursive: true });
+      await writeFile(LOCAL_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      stops.push(() => rm(LOCAL_STATE_FILE, { force: true }));
+    }
 
     return {
       url: http.url,

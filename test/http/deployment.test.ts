@@ -61,6 +61,7 @@ describe('serverless.yml', () => {
       jobs: 'JobsTable',
       control: 'ControlTable',
       tenants: 'TenantsTable',
+      deletions: 'DeletionsTable',
     };
     const names = localResourceNames('x');
     for (const table of tableDefinitions(names)) {
@@ -82,12 +83,39 @@ describe('serverless.yml', () => {
     const resources = doc.resources.Resources;
     expect(doc.functions.api.role).toBe('ApiRole');
     expect(doc.functions.runExport.role).toBe('WorkerRole');
-    for (const role of ['ApiRole', 'WorkerRole']) {
+    expect(doc.functions.purge.role).toBe('PurgeRole');
+    for (const role of ['ApiRole', 'WorkerRole', 'ScheduleRole', 'PurgeRole']) {
       const statements = resources[role].Properties.Policies[0].PolicyDocument.Statement;
       for (const statement of statements) {
         for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*$/);
       }
     }
+  });
+});
+
+describe('serverless.yml retention', () => {
+  let doc: Doc;
+  beforeAll(async () => {
+    doc = parse(await readFile('serverless.yml', 'utf8'), { customTags: cfnTags });
+  });
+
+  it('schedules every retention task with a handler under functions/schedule', async () => {
+    const { SCHEDULED_TASKS } = await import('../../src/retention/schedules.ts');
+    const handlers = Object.values(doc.functions)
+      .filter((f: Doc) => f.events?.some((e: Doc) => e.schedule))
+      .map((f: Doc) => f.handler)
+      .sort();
+    expect(handlers).toEqual(SCHEDULED_TASKS.map((t) => `functions/schedule/${t}.handler`).sort());
+  });
+
+  it('expires exports and backups only after the application would have purged them', () => {
+    const rules = doc.resources.Resources.ArchiveBucket.Properties.LifecycleConfiguration.Rules;
+    const byPrefix = (prefix: string) => rules.find((r: Doc) => r.Prefix === prefix)?.ExpirationInDays;
+    expect(byPrefix('exports/')).toBeGreaterThan(Number(doc.params.default.archiveTtlDays));
+    expect(byPrefix('backups/')).toBeGreaterThan(Number(doc.params.default.backupRetentionDays) + 1);
+    expect(rules.find((r: Doc) => r.AbortIncompleteMultipartUpload)?.AbortIncompleteMultipartUpload).toEqual({
+      DaysAfterInitiation: 1,
+    });
   });
 });
 

@@ -57,7 +57,16 @@ function countingObjects(inner: PurgeObjects, failAfter = Number.POSITIVE_INFINI
 
 describe('the purge', () => {
   let t: TestService;
-  let keys: Record<string, string>;
+  type KeyName =
+    | 'acmeExpired'
+    | 'acmeFresh'
+    | 'acmeDay30'
+    | 'acmeDay31'
+    | 'globex1'
+    | 'globex2'
+    | 'globexBackup'
+    | 'initech';
+  let keys: Record<KeyName, string>;
 
   const put = async (key: string, bytes = 10) => {
     await t.service.clients.s3.send(
