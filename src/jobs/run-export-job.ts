@@ -348,7 +348,8 @@ export async function runExportJob(
     }
     await store.releaseTenantLock(job.tenant, job.id);
     log.info('export succeeded', { parts: committed.length, rowCount: result.rows });
-    await notify(deps, done, `${job.kind}.succeeded`);
+    // A daily backup that worked is not news; a failed one is (below).
+    if (job.kind === 'export') await notify(deps, done, 'export.succeeded');
     return 'succeeded';
   } catch (caught) {
     const error =
