@@ -80,7 +80,7 @@ function stateMessage(window: TenantWindow): string {
         ? `Your subscription ends on ${window.subscriptionEndsAt}; you may export your data until ${window.deadline}.`
         : 'Your subscription is active.';
     case 'ending':
-      return `Your subscription ended on ${window.subscriptionEndsAt}. Export and download your data before ${window.deadline}; after that it is permanently deleted.`;
+      return `Your subscription ended on ${window.subscriptionEndsAt}. Export and download your data until ${window.deadline}; after that it is permanently deleted.`;
     default:
       return `The reversibility window closed at ${window.deadline}. ${dataFate(window)}`;
   }
