@@ -451,6 +451,10 @@ class XlsxChunkedFile {
     );
     const path = tableFilePath('xlsx', this.run.fileBaseName(this.table), this.chunk);
     this.done = this.run.newStoredEntry(path, this.writer.output);
+    // Awaited only in close(): when the export fails or is cancelled first, the entry rejects as the part
+    // is aborted, and an unobserved rejection would crash the process (CLI, Lambda) instead of the
+    // export failing cleanly.
+    this.done.catch(() => undefined);
   }
 
   async addRows(rows: (string | null)[][]): Promise<void> {
