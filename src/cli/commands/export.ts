@@ -1,7 +1,13 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { createDirectorySink } from '../../archive/local-sink.ts';
-import { CSV_PROFILES, type CsvProfile, EXPORT_FORMATS, type ExportFormat } from '../../archive/types.ts';
+import {
+  CSV_PROFILES,
+  type CsvProfile,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type PartSink,
+} from '../../archive/types.ts';
 import { type HandoverConfig, loadConfig, parseConfig } from '../../catalog/config.ts';
 import { discoverCatalog } from '../../catalog/discover.ts';
 import { exportTenant } from '../../export/export-tenant.ts';
@@ -47,6 +53,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     say(
       `Exporting tenant ${options.tenant}: ${catalog.tables.length} tables, ${settings.formats.join(' + ')}.`,
     );
+    const parts = trackCommittedParts(createDirectorySink(settings.directory));
     const result = await exportTenant({
       source: resolved.source,
       catalog,
@@ -54,12 +61,17 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
       formats: settings.formats,
       csvProfile: settings.profile,
       ...(settings.tables ? { tables: settings.tables } : {}),
-      sink: createDirectorySink(settings.directory),
+      sink: parts.sink,
       fileStem: settings.stem,
       maxPartBytes: settings.maxPartBytes,
       ...(settings.maxRowsPerSheet ? { maxRowsPerSheet: settings.maxRowsPerSheet } : {}),
       onProgress: (p) => progress.update(p),
       signal: controller.signal,
+    }).catch(async (error: unknown) => {
+      // The engine aborts the open part; the parts it committed before are complete zips of an
+      // incomplete export, and must not be left looking like a finished one.
+      await parts.removeCommitted();
+      throw error;
     });
     progress.stop();
     if (!options.quiet) {
@@ -84,6 +96,30 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     process.removeListener('SIGINT', onSigint);
     await resolved.close();
   }
+}
+
+/** Wraps a sink to remember the parts it committed, so a failed or interrupted export can remove them. */
+function trackCommittedParts(inner: PartSink): { sink: PartSink; removeCommitted: () => Promise<void> } {
+  const committed: string[] = [];
+  return {
+    sink: {
+      async openPart(fileName) {
+        const upload = await inner.openPart(fileName);
+        return {
+          stream: upload.stream,
+          abort: () => upload.abort(),
+          async commit() {
+            const record = await upload.commit();
+            committed.push(record.location);
+            return record;
+          },
+        };
+      },
+    },
+    async removeCommitted() {
+      await Promise.all(committed.map((location) => rm(location, { force: true })));
+    },
+  };
 }
 
 interface ExportSettings {
