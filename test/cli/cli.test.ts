@@ -117,6 +117,8 @@ describe('handover export', () => {
     const users = part.entries.get('csv/users.csv')?.toString('utf8') ?? '';
     expect(users).not.toContain('secret-hash');
     expect(users.split('\n')[0]).toBe('\uFEFFid,company_id,email');
+    // The excel profile keeps spreadsheets from running text as a formula.
+    expect(part.entries.get('csv/clients.csv')?.toString('utf8')).toContain(`"'=HYPERLINK(""x"")"`);
     await run('unzip', ['-tq', out]);
   });
 

@@ -145,7 +145,7 @@ describe('COPY fast path and row path', () => {
           });
         }
       }),
-      { numRuns: Number(process.env.RT_RUNS ?? 15) },
+      { numRuns: 15 },
     );
   });
 });

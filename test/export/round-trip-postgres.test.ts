@@ -93,7 +93,7 @@ describe('round trip through PostgreSQL', () => {
           for (const path of exported.paths) await rm(path);
         }
       }),
-      { numRuns: Number(process.env.RT_RUNS ?? 20) },
+      { numRuns: 20 },
     );
   });
 });
