@@ -6,6 +6,7 @@ const valid: Environment = {
   HANDOVER_JOBS_TABLE: 'jobs',
   HANDOVER_CONTROL_TABLE: 'control',
   HANDOVER_TENANTS_TABLE: 'tenants',
+  HANDOVER_DELETIONS_TABLE: 'deletions',
   HANDOVER_BUCKET: 'archives',
   HANDOVER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
   HANDOVER_ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:alerts',
