@@ -11,7 +11,7 @@ import {
 } from './errors.ts';
 import { toPublicJob } from './public-job.ts';
 import type { Clock, IdGenerator, Job, JobQueue, JobStore } from './types.ts';
-import { ACTIVE_STATUSES, EMPTY_PROGRESS } from './types.ts';
+import { ACTIVE_STATUSES, newQueuedJob } from './types.ts';
 
 export interface RequestExportDeps {
   store: JobStore;
@@ -108,28 +108,15 @@ export async function requestExport(
     throw error;
   }
 
-  const job: Job = {
+  const job = newQueuedJob({
     tenant: input.tenant,
     id,
     kind: 'export',
-    status: 'queued',
     formats: input.formats,
     tables: input.tables,
     requestedBy: input.requestedBy,
-    requestedAt: now.toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    attempts: 0,
-    progress: EMPTY_PROGRESS,
-    parts: [],
-    expiresAt: null,
-    error: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    openUploads: [],
-    archiveDeletedAt: null,
-    rows: null,
-  };
+    requestedAt: now,
+  });
   try {
     await store.put(job);
   } catch (error) {

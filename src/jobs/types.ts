@@ -84,6 +84,36 @@ export const EMPTY_PROGRESS: JobProgress = {
   partsDone: 0,
 };
 
+/** A job as it is first stored: queued, nothing run yet. Every new job record is made here. */
+export function newQueuedJob(
+  fields: Pick<Job, 'tenant' | 'id' | 'kind' | 'formats' | 'tables' | 'requestedBy'> & {
+    requestedAt: Date;
+  },
+): Job {
+  return {
+    tenant: fields.tenant,
+    id: fields.id,
+    kind: fields.kind,
+    status: 'queued',
+    formats: fields.formats,
+    tables: fields.tables,
+    requestedBy: fields.requestedBy,
+    requestedAt: fields.requestedAt.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    attempts: 0,
+    progress: EMPTY_PROGRESS,
+    parts: [],
+    expiresAt: null,
+    error: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    openUploads: [],
+    archiveDeletedAt: null,
+    rows: null,
+  };
+}
+
 /** Port: time. Use cases never call `Date.now()` so tests can move time (leases, windows, expiry). */
 export interface Clock {
   now(): Date;

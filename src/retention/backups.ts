@@ -8,7 +8,7 @@ import type { ExportFormat } from '../archive/types.ts';
 import { ProblemError } from '../http/problem.ts';
 import { PartNotFoundError } from '../jobs/errors.ts';
 import type { Clock, IdGenerator, Job, JobQueue, JobStore, ObjectStore } from '../jobs/types.ts';
-import { EMPTY_PROGRESS } from '../jobs/types.ts';
+import { newQueuedJob } from '../jobs/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { backupExpiresAt, isBackupExpired, keptBackupDays, utcDay } from './backup-dates.ts';
 import { assertWindowOpen } from './guard.ts';
@@ -38,28 +38,15 @@ function backupMarker(tenant: string, day: string): string {
 }
 
 function newBackupJob(tenant: string, id: string, now: Date, formats: ExportFormat[]): Job {
-  return {
+  return newQueuedJob({
     tenant,
     id,
     kind: 'backup',
-    status: 'queued',
     formats,
     tables: null,
     requestedBy: SCHEDULER,
-    requestedAt: now.toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    attempts: 0,
-    progress: EMPTY_PROGRESS,
-    parts: [],
-    expiresAt: null,
-    error: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    openUploads: [],
-    archiveDeletedAt: null,
-    rows: null,
-  };
+    requestedAt: now,
+  });
 }
 
 /**
