@@ -419,7 +419,7 @@ export function formatVerifyReport(report: VerifyReport, options: { quiet?: bool
     const shown = new Set<string>();
     for (const file of archive.files) {
       if (file.ok) {
-        const rows = file.rows !== undefined ? `  ${file.rows.toLocaleString('en-US')} rows` : '';
+        const rows = file.rows !== undefined ? `  ${plural(file.rows, 'row')}` : '';
         lines.push(`  OK    ${file.path}${rows}`);
       }
       for (const problem of file.problems) {
@@ -437,7 +437,8 @@ export function formatVerifyReport(report: VerifyReport, options: { quiet?: bool
     }
     const numbers = group.parts.map((p) => p.number).join(', ');
     const status = group.ok ? (group.complete ? 'OK, complete' : 'OK') : 'FAIL';
-    lines.push(`${label}: ${plural(group.parts.length, 'part')} given (${numbers}): ${status}`);
+    const which = group.parts.length === 1 ? `part ${numbers}` : `${plural(group.parts.length, 'part')} (${numbers})`;
+    lines.push(`${label}: ${which} given: ${status}`);
     for (const problem of group.problems) lines.push(`  FAIL  ${problem}`);
     for (const note of group.notes) lines.push(`  note  ${note}`);
   }
@@ -485,5 +486,5 @@ function hex8(n: number): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
