@@ -122,6 +122,8 @@ export class ArchiveWriter {
   private readonly zlibLevel: number;
   private readonly entryDate: Date;
   private part: OpenPart | null = null;
+  /** A part whose sink upload is still opening; abort() waits for it to clean itself up. */
+  private opening: Promise<OpenPart> | null = null;
   private nextPartNumber = 1;
   private busy: string | null = null;
   private aborted = false;
@@ -235,6 +237,9 @@ export class ArchiveWriter {
   }
 
   private async abortPart(): Promise<void> {
+    // A part still opening sees `aborted` once its upload exists and aborts that upload itself:
+    // wait for it, so that when abort() resolves nothing of the part is left (no temp file either).
+    await this.opening?.catch(ignore);
     const part = this.part;
     this.part = null;
     if (!part) return;
@@ -252,8 +257,15 @@ export class ArchiveWriter {
     this.busy = operation;
   }
 
-  private async ensurePart(): Promise<OpenPart> {
-    if (this.part) return this.part;
+  private ensurePart(): Promise<OpenPart> {
+    if (this.part) return Promise.resolve(this.part);
+    this.opening ??= this.openPart().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async openPart(): Promise<OpenPart> {
     const number = this.nextPartNumber;
     const fileName = this.partFileName(number);
     const upload = await this.sink.openPart(fileName);

@@ -53,6 +53,31 @@ describe('ArchiveWriter with the directory sink', () => {
     ]);
   });
 
+  it('leaves no temp file when aborted while a part is still opening', async () => {
+    const directory = createDirectorySink(dir);
+    let release: () => void = () => {};
+    const slowSink: PartSink = {
+      async openPart(fileName) {
+        const upload = await directory.openPart(fileName);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return upload;
+      },
+    };
+    const writer = new ArchiveWriter({ sink: slowSink, partFileName: () => 'slow.zip' });
+    const adding = writer.addEntry('csv/a.csv', Readable.from([Buffer.from('a\n')]));
+    adding.catch(() => undefined);
+    await vi.waitFor(async () => expect(await readdir(dir)).toEqual(['.slow.zip.partial']));
+
+    const aborting = writer.abort();
+    release();
+    await aborting;
+
+    expect(await readdir(dir)).toEqual([]);
+    await expect(adding).rejects.toThrow(/aborted/);
+  });
+
   it('stores an entry uncompressed when asked, as it does for .xlsx workbooks', async () => {
     const writer = new ArchiveWriter({ sink: createDirectorySink(dir), partFileName: () => 'stored.zip' });
     const text = 'same line again\n'.repeat(2000);
