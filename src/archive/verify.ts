@@ -437,7 +437,8 @@ export function formatVerifyReport(report: VerifyReport, options: { quiet?: bool
     }
     const numbers = group.parts.map((p) => p.number).join(', ');
     const status = group.ok ? (group.complete ? 'OK, complete' : 'OK') : 'FAIL';
-    const which = group.parts.length === 1 ? `part ${numbers}` : `${plural(group.parts.length, 'part')} (${numbers})`;
+    const which =
+      group.parts.length === 1 ? `part ${numbers}` : `${plural(group.parts.length, 'part')} (${numbers})`;
     lines.push(`${label}: ${which} given: ${status}`);
     for (const problem of group.problems) lines.push(`  FAIL  ${problem}`);
     for (const note of group.notes) lines.push(`  note  ${note}`);
