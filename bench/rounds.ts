@@ -48,11 +48,20 @@ async function checkHandoverArchive(context: RoundContext, files: string[], rows
       `handover verify failed (exit ${verify.exitCode}) on ${files.join(', ')}:\n${lastLines(verify.stderrTail || verify.stdoutTail)}`,
     );
   }
-  // Every part carries a manifest; the last part's counts cover the whole export.
-  const last = files[files.length - 1] ?? '';
-  const text = await readZipText(last, 'manifest.json');
-  if (text === null) throw new Error(`${last} has no manifest.json`);
-  const manifest = JSON.parse(text) as Pick<Manifest, 'tables'>;
+  // Every part carries a manifest; the last part's (part.isLast) counts cover the whole export. File
+  // names do not sort by part: `<stem>.zip` is part 1 and sorts after `<stem>-part-02.zip`.
+  let last = '';
+  let manifest: Pick<Manifest, 'tables' | 'part'> | undefined;
+  for (const file of files) {
+    const text = await readZipText(file, 'manifest.json');
+    if (text === null) throw new Error(`${file} has no manifest.json`);
+    const parsed = JSON.parse(text) as Pick<Manifest, 'tables' | 'part'>;
+    if (parsed.part?.isLast) {
+      last = file;
+      manifest = parsed;
+    }
+  }
+  if (!manifest) throw new Error(`no part of ${files.join(', ')} says it is the last one`);
   const table = manifest.tables?.find((entry) => entry.name === BENCH_TABLE);
   if (table?.rows !== rows) {
     throw new Error(
