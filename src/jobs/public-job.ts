@@ -56,19 +56,22 @@ export function toPublicJob(job: Job): PublicJob {
     finishedAt: job.finishedAt,
     attempts: job.attempts,
     progress: { ...job.progress, percent: percent(job) },
-    parts:
-      job.status === 'succeeded'
-        ? job.parts.map((p) => ({
-            number: p.number,
-            fileName: p.fileName,
-            bytes: p.bytes,
-            sha256: p.sha256,
-            download: `/v1/exports/${job.id}/download?part=${p.number}`,
-          }))
-        : [],
+    parts: publicParts(job, `/v1/exports/${job.id}/download`),
     rows: job.rows,
     expiresAt: job.expiresAt,
     archiveDeletedAt: job.archiveDeletedAt,
     error: job.error,
   };
+}
+
+/** The parts a client may download: only those of a succeeded job, each with its download route. */
+export function publicParts(job: Job, downloadPath: string): PublicPart[] {
+  if (job.status !== 'succeeded') return [];
+  return job.parts.map((p) => ({
+    number: p.number,
+    fileName: p.fileName,
+    bytes: p.bytes,
+    sha256: p.sha256,
+    download: `${downloadPath}?part=${p.number}`,
+  }));
 }

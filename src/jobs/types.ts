@@ -3,7 +3,9 @@
  * one backup) of one tenant; its record lives in the JobStore (DynamoDB) and is the only truth
  * about what a worker did: S3 objects not listed in a succeeded job's `parts` are never offered.
  */
+
 import type { ExportFormat } from '../archive/types.ts';
+import type { ExportProgress } from '../export/types.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -15,15 +17,8 @@ export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 
 export type JobKind = 'export' | 'backup';
 
-export interface JobProgress {
-  tablesDone: number;
-  tablesTotal: number;
-  rowsDone: number;
-  rowsEstimated: number;
-  bytes: number;
-  currentTable: string | null;
-  partsDone: number;
-}
+/** A job's progress is the export engine's, as last reported by the worker. */
+export type JobProgress = ExportProgress;
 
 export interface JobPart {
   number: number;

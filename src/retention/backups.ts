@@ -7,6 +7,7 @@
 import type { ExportFormat } from '../archive/types.ts';
 import { ProblemError } from '../http/problem.ts';
 import { PartNotFoundError } from '../jobs/errors.ts';
+import { type PublicPart, publicParts } from '../jobs/public-job.ts';
 import type { Clock, IdGenerator, Job, JobQueue, JobStore, ObjectStore } from '../jobs/types.ts';
 import { newQueuedJob } from '../jobs/types.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -105,7 +106,7 @@ export interface BackupSummary {
   date: string;
   status: Job['status'];
   finishedAt: string | null;
-  parts: { number: number; fileName: string; bytes: number; sha256: string; download: string }[];
+  parts: PublicPart[];
 }
 
 async function backupJob(deps: BackupDeps, tenant: string, day: string): Promise<Job | null> {
@@ -126,16 +127,7 @@ export async function listBackups(deps: BackupDeps, tenant: string): Promise<Bac
       date: day,
       status: job.status,
       finishedAt: job.finishedAt,
-      parts:
-        job.status === 'succeeded'
-          ? job.parts.map((p) => ({
-              number: p.number,
-              fileName: p.fileName,
-              bytes: p.bytes,
-              sha256: p.sha256,
-              download: `/v1/backups/${day}/download?part=${p.number}`,
-            }))
-          : [],
+      parts: publicParts(job, `/v1/backups/${day}/download`),
     });
   });
   return summaries;
