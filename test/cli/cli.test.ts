@@ -12,36 +12,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import type { CliIo } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
 import { openSource } from '../../src/sources/open-source.ts';
 import { readArchive, readZipEntries } from '../support/archive-reader.ts';
+import { type Captured, handover } from '../support/cli.ts';
 import { createPostgresDatabase, runPostgres, type TestDatabase } from '../support/databases.ts';
 
 const run = promisify(execFile);
-
-interface Captured {
-  status: number;
-  out: string;
-  err: string;
-}
-
-/** Runs `handover ...args` in-process, capturing what it prints. */
-async function handover(...args: string[]): Promise<Captured> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    interactive: false,
-  };
-  const status = await main(['node', 'handover', ...args], io);
-  return { status, out, err };
-}
 
 let db: TestDatabase;
 let dir: string;

@@ -1,31 +1,16 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import type { CliIo } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
 import { EMPTY_PROGRESS, type Job } from '../../src/jobs/types.ts';
 import { localEnvironment } from '../../src/local/environment.ts';
+import { handover } from '../support/cli.ts';
 import type { TestService } from '../support/emulators.ts';
 import { startTestService } from '../support/emulators.ts';
 
 const DAY = 86_400_000;
 
 /** `handover purge` as an operator runs it: the CLI finds the service through its environment. */
-async function purge(...args: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    interactive: false,
-  };
-  const status = await main(['node', 'handover', 'purge', ...args], io);
-  return { status, out, err };
-}
+const purge = (...args: string[]) => handover('purge', ...args);
 
 function exportJob(id: string, expiresAt: Date): Job {
   const requestedAt = new Date(expiresAt.getTime() - 7 * DAY).toISOString();
