@@ -297,6 +297,16 @@ class ExportRun {
     return this.rollPending;
   }
 
+  /**
+   * Before more rows of a table: when the last write filled the part, ends the table's current chunk
+   * file, closes the part, and opens the next chunk file (with its header) in a new part.
+   */
+  async rollIfFull(file: { close(): Promise<void>; open(): Promise<void> }): Promise<void> {
+    if (!this.rollPending) return;
+    await file.close();
+    await file.open();
+  }
+
   /** Called after every write at a row boundary. */
   noteRowBoundary(): void {
     if (this.writer.partBytes >= this.request.maxPartBytes) this.rollPending = true;
@@ -402,10 +412,7 @@ class ChunkedFile {
   }
 
   async write(data: Buffer, rows: number): Promise<void> {
-    if (this.run.mustRoll) {
-      await this.close();
-      await this.open();
-    }
+    await this.run.rollIfFull(this);
     if (!this.entry) throw new Error('file not open');
     await this.entry.write(data);
     this.rows += rows;
@@ -458,10 +465,7 @@ class XlsxChunkedFile {
   }
 
   async addRows(rows: (string | null)[][]): Promise<void> {
-    if (this.run.mustRoll) {
-      await this.close();
-      await this.open();
-    }
+    await this.run.rollIfFull(this);
     if (!this.writer) throw new Error('workbook not open');
     await this.writer.addRows(rows);
     this.run.noteRowBoundary();
@@ -479,6 +483,14 @@ class XlsxChunkedFile {
         table: this.table.name,
         column: cell.column,
         message: `${this.table.name}.${cell.column}: sheet ${cell.sheet} row ${cell.row} was cut from ${cell.originalLength} to ${XLSX_MAX_CELL_CHARS.toLocaleString('en-US')} characters in the XLSX file (Excel's limit); the CSV file keeps it whole.`,
+      });
+    }
+    const unlisted = result.truncatedCells - result.truncated.length;
+    if (unlisted > 0) {
+      this.run.addWarning({
+        code: 'cell-truncated',
+        table: this.table.name,
+        message: `${this.table.name}: ${unlisted.toLocaleString('en-US')} more cells were cut to ${XLSX_MAX_CELL_CHARS.toLocaleString('en-US')} characters in the XLSX file (${result.truncatedCells.toLocaleString('en-US')} in all); the CSV file keeps them whole.`,
       });
     }
     this.run.recordFile({

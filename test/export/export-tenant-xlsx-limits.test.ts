@@ -109,3 +109,39 @@ describe.each(['postgres', 'mysql'] as const)('Excel limits on %s', (dialect) =>
     expect(csv.rows).toHaveLength(20);
   });
 });
+
+describe('more cut cells than the manifest details', () => {
+  it('still counts every cut cell in the manifest when over a thousand were cut', async () => {
+    // prepare: 1,003 cells one character over Excel's limit
+    const db = await createPostgresDatabase('handover_xlsx_many');
+    const out = await tempDir('xlsx-many');
+    const source = openSource(db.url);
+    try {
+      await runPostgres(
+        db.url,
+        `CREATE TABLE notes (id integer PRIMARY KEY, company_id text NOT NULL, body text);
+         INSERT INTO notes SELECT g, 'acme', repeat('z', ${EXCEL_CELL_LIMIT + 1}) FROM generate_series(1, 1003) g;`,
+      );
+
+      // act
+      const { parts } = await exportInto(out.dir, {
+        source,
+        catalog: await catalogOf(source),
+        tenant: 'acme',
+        formats: ['xlsx'],
+        csvProfile: 'raw',
+      });
+
+      // assess: the first thousand in detail, the rest counted, nothing unmentioned
+      const warnings = parts.flatMap((p) => p.manifest.warnings).filter((w) => w.code === 'cell-truncated');
+      expect(warnings.filter((w) => w.column === 'body')).toHaveLength(1000);
+      const summary = warnings.filter((w) => w.column === undefined);
+      expect(summary).toHaveLength(1);
+      expect(summary[0]?.message).toMatch(/3 more cells were cut .*\(1,003 in all\)/);
+    } finally {
+      await source.close();
+      await db.drop();
+      await out.cleanup();
+    }
+  });
+});
