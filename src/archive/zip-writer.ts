@@ -1,15 +1,10 @@
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import archiver from 'archiver';
+import { ZipStream } from '../zip/zip-stream.ts';
 import { ArchiveError } from './errors.ts';
 import type { EntryRecord, EntrySource, PartRecord, PartSink, PartUpload } from './types.ts';
 
 /** zlib's default trade-off; measured here to match `zip -6` for CSV. */
 const DEFAULT_ZLIB_LEVEL = 6;
-/** archiver is about 3x slower fed with many tiny writes than with coalesced 64 KiB chunks. */
-const COALESCE_BYTES = 64 * 1024;
 
 export interface ArchiveWriterOptions {
   sink: PartSink;
@@ -27,70 +22,12 @@ export interface FinalEntry {
   data: Buffer | string;
 }
 
-/**
- * Counts and hashes (SHA-256) the bytes passing through, and hands them on coalesced: a burst of tiny
- * writes (many rows in one tick) leaves as one chunk of up to 64 KiB, released at once when full or
- * at the next turn of the event loop, so the next stage sees few, large writes while the part's size
- * stays current. Holds at most one chunk, and the writable side waits while the readable side is
- * full: memory stays bounded.
- */
-class MeasuringStream extends Transform {
-  bytes = 0;
-  private readonly hash = createHash('sha256');
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private releaseScheduled = false;
-  private hex: string | undefined;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (chunk.length >= COALESCE_BYTES && this.heldBytes === 0) {
-      callback(null, chunk);
-      return;
-    }
-    this.held.push(chunk);
-    this.heldBytes += chunk.length;
-    if (this.heldBytes >= COALESCE_BYTES) {
-      this.release();
-    } else if (!this.releaseScheduled) {
-      this.releaseScheduled = true;
-      setImmediate(() => {
-        this.releaseScheduled = false;
-        if (!this.destroyed) this.release();
-      });
-    }
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.release();
-    callback();
-  }
-
-  /** Hex SHA-256 of everything that passed; call once the stream has ended. */
-  sha256(): string {
-    this.hex ??= this.hash.digest('hex');
-    return this.hex;
-  }
-
-  private release(): void {
-    if (this.heldBytes === 0) return;
-    const chunk =
-      this.held.length === 1 ? (this.held[0] as Buffer) : Buffer.concat(this.held, this.heldBytes);
-    this.held = [];
-    this.heldBytes = 0;
-    this.push(chunk);
-  }
-}
-
 interface OpenPart {
   number: number;
   fileName: string;
   upload: PartUpload;
-  archive: archiver.Archiver;
-  /** Sits between archiver and the sink: the part's compressed size and whole-file SHA-256. */
-  output: MeasuringStream;
+  /** The part's zip bytes; it also counts them and hashes the whole file. */
+  zip: ZipStream;
   /** Settles when the sink stream has finished (or the chain failed). */
   done: Promise<void>;
   /** Rejects as soon as anything in the chain fails; never resolves. */
@@ -104,7 +41,7 @@ const ignore = (): void => undefined;
  * Writes zip parts through a {@link PartSink}: entries go into the current part, which the caller
  * closes (README, manifest, schema) whenever it wants to roll to the next part, typically once
  * {@link ArchiveWriter.partBytes} passes a limit at a row boundary. Backpressure holds from the
- * entry's source through archiver to the sink, so memory stays bounded for multi-GB tables and a
+ * entry's source through the zip stream to the sink, so memory stays bounded for multi-GB tables and a
  * slow sink (S3) simply slows the source down. Zip64 records are written when a part passes 4 GiB.
  *
  * Calls are sequential: await each `addEntry`/`closePart` before the next (a concurrent call is
@@ -143,7 +80,7 @@ export class ArchiveWriter {
 
   /** Compressed bytes the current part has emitted so far (0 when no part is open). Grows during an entry. */
   get partBytes(): number {
-    return this.part?.output.bytes ?? 0;
+    return this.part?.zip.bytesWritten ?? 0;
   }
 
   /** Number of the open part, or of the part the next entry will open. */
@@ -200,7 +137,7 @@ export class ArchiveWriter {
       for (const entry of finalEntries({ number: part.number, fileName: part.fileName })) {
         await this.append(part, entry.path, entry.data);
       }
-      await Promise.race([part.archive.finalize(), part.failed]);
+      await Promise.race([part.zip.finalize(), part.failed]);
       await Promise.race([part.done, part.failed]);
       // Every byte is in the sink: from here on the part is complete, and either commits or is discarded.
       this.part = null;
@@ -212,8 +149,8 @@ export class ArchiveWriter {
         number: part.number,
         fileName: part.fileName,
         location,
-        bytes: part.output.bytes,
-        sha256: part.output.sha256(),
+        bytes: part.zip.bytesWritten,
+        sha256: part.zip.sha256(),
       };
       this.nextPartNumber += 1;
       this.closed.push(record);
@@ -227,7 +164,7 @@ export class ArchiveWriter {
   }
 
   /**
-   * Aborts the open part: stops archiver, tears down the stream chain and aborts the upload, so
+   * Aborts the open part: stops the zip stream, tears down the stream chain and aborts the upload, so
    * nothing of it is committed. Parts already committed stay. Idempotent; the writer is unusable after.
    */
   abort(): Promise<void> {
@@ -243,8 +180,7 @@ export class ArchiveWriter {
     const part = this.part;
     this.part = null;
     if (!part) return;
-    part.archive.abort();
-    part.output.destroy(new ArchiveError(`archive part ${part.number} aborted`));
+    part.zip.destroy(new ArchiveError(`archive part ${part.number} aborted`));
     await part.done.catch(ignore);
     await part.upload.abort();
   }
@@ -275,20 +211,18 @@ export class ArchiveWriter {
       await upload.abort();
       throw new ArchiveError(`archive part ${number} aborted`);
     }
-    const archive = archiver('zip', { zlib: { level: this.zlibLevel } });
-    const output = new MeasuringStream();
+    const zip = new ZipStream({ level: this.zlibLevel, date: this.entryDate, hashOutput: true });
     // The chain reports failures through `done`; these listeners only keep late errors (after the
     // chain was torn down) from crashing the process.
-    archive.on('error', ignore);
-    output.on('error', ignore);
+    zip.on('error', ignore);
     upload.stream.on('error', ignore);
-    const done = pipeline(archive, output, upload.stream);
+    const done = pipeline(zip, upload.stream);
     const failed = new Promise<never>((_resolve, reject) => {
       done.catch(reject);
     });
     failed.catch(ignore);
-    const part: OpenPart = { number, fileName, upload, archive, output, done, failed, paths: new Set() };
-    // A sink failure between calls (archiver still draining its buffer) aborts the upload right away.
+    const part: OpenPart = { number, fileName, upload, zip, done, failed, paths: new Set() };
+    // A sink failure between calls (the zip still draining its buffer) aborts the upload right away.
     done.catch(() => {
       if (this.part === part) void this.abort().catch(ignore);
     });
@@ -300,22 +234,9 @@ export class ArchiveWriter {
     checkEntryPath(path);
     if (part.paths.has(path)) throw new ArchiveError(`${path} is already in archive part ${part.number}`);
     part.paths.add(path);
-    const entered = once(part.archive, 'entry');
-    // Only ever set `store: true`: an explicit `false` would override zlibLevel 0 (store everything).
-    const options = store
-      ? { name: path, date: this.entryDate, store }
-      : { name: path, date: this.entryDate };
-    if (typeof data === 'string' || Buffer.isBuffer(data)) {
-      const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      part.archive.append(buffer, options);
-      await Promise.race([entered, part.failed]);
-      return { path, bytes: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
-    }
-    const measured = new MeasuringStream();
-    measured.on('error', ignore);
-    part.archive.append(measured, options);
-    await Promise.race([Promise.all([pipeline(data, measured), entered]), part.failed]);
-    return { path, bytes: measured.bytes, sha256: measured.sha256() };
+    if (typeof data !== 'string' && !Buffer.isBuffer(data)) data.on('error', ignore);
+    const written = await Promise.race([part.zip.addEntry(path, data, { store, sha256: true }), part.failed]);
+    return { path, bytes: written.bytes, sha256: written.sha256 as string };
   }
 }
 

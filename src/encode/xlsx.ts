@@ -5,16 +5,15 @@
  *
  * Why not exceljs: its streaming WorkbookWriter builds a row object and a cell object per value and
  * holds the whole sheet unless the caller yields to the event loop every ~100 rows. Here each batch of
- * rows becomes one XML string, turned into bytes ~64 KiB at a time (archiver is ~3x slower fed with
- * tiny writes) and written to the sheet's zip entry with backpressure: memory stays flat whatever the
+ * rows becomes one XML string, turned into bytes ~64 KiB at a time (few, large writes) and written to the sheet's zip entry with backpressure: memory stays flat whatever the
  * row count. Text is written as inline strings (no shared strings table, which grows with the data).
  * Each sheet is its own zip entry, streamed as it fills; the workbook's sheet list, its relationships
  * and the content types are written at `finish()` (the order of zip entries does not matter).
  */
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import archiver from 'archiver';
 import type { TextRow } from '../sources/types.ts';
+import { ZipStream } from '../zip/zip-stream.ts';
 import {
   type TruncatedCell,
   XLSX_MAX_CELL_CHARS,
@@ -72,7 +71,7 @@ export function createXlsxWriter(options: XlsxWriterOptions): XlsxTableWriter {
 }
 
 class StreamingXlsxWriter implements XlsxTableWriter {
-  readonly output: archiver.Archiver;
+  readonly output: ZipStream;
   private readonly maxRowsPerSheet: number;
   private readonly maxCellChars: number;
   private readonly letters: string[];
@@ -117,9 +116,7 @@ class StreamingXlsxWriter implements XlsxTableWriter {
       .join('')}</row>`;
     this.sheetStart = (selected) => sheetStartXml(columns, selected);
 
-    this.output = archiver('zip', {
-      zlib: { level: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL },
-    });
+    this.output = new ZipStream({ level: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL });
     this.failed = new Promise<never>((_, reject) => {
       this.output.on('error', (error: Error) => {
         this.failure = error;
@@ -133,8 +130,8 @@ class StreamingXlsxWriter implements XlsxTableWriter {
     });
     // Callers see the failure through addRows/finish; never as an unhandled rejection.
     this.failed.catch(() => undefined);
-    this.output.append(packageRelsXml(), { name: '_rels/.rels' });
-    this.output.append(stylesXml(scales), { name: 'xl/styles.xml' });
+    this.addPart('_rels/.rels', packageRelsXml());
+    this.addPart('xl/styles.xml', stylesXml(scales));
   }
 
   async addRows(rows: TextRow[]): Promise<void> {
@@ -164,9 +161,9 @@ class StreamingXlsxWriter implements XlsxTableWriter {
     await this.endSheet();
     this.finished = true;
     const count = this.sheets.length;
-    this.output.append(workbookRelsXml(count), { name: 'xl/_rels/workbook.xml.rels' });
-    this.output.append(contentTypesXml(count), { name: '[Content_Types].xml' });
-    this.output.append(workbookXml(this.sheets), { name: 'xl/workbook.xml' });
+    this.addPart('xl/_rels/workbook.xml.rels', workbookRelsXml(count));
+    this.addPart('[Content_Types].xml', contentTypesXml(count));
+    this.addPart('xl/workbook.xml', workbookXml(this.sheets));
     await Promise.race([this.output.finalize(), this.failed]);
     return {
       rows: this.rows,
@@ -174,6 +171,14 @@ class StreamingXlsxWriter implements XlsxTableWriter {
       truncated: [...this.truncated],
       truncatedCells: this.truncatedCells,
     };
+  }
+
+  /**
+   * Queues one part of the package; the zip writes parts in order, each once the one before is out.
+   * A failure reaches the caller through `failed` (the zip stream is destroyed and errors).
+   */
+  private addPart(name: string, content: string | PassThrough): void {
+    this.output.addEntry(name, content).catch(() => undefined);
   }
 
   /** Cuts text over the cell limit, remembering where (the first XLSX_TRUNCATION_DETAILS cells). */
@@ -196,7 +201,7 @@ class StreamingXlsxWriter implements XlsxTableWriter {
     const n = this.sheets.length + 1;
     this.sheets.push(sheetName(this.options.sheetName, n));
     this.sheet = new PassThrough({ highWaterMark: SHEET_BUFFER_BYTES });
-    this.output.append(this.sheet, { name: sheetPath(n) });
+    this.addPart(sheetPath(n), this.sheet);
     this.sheetRows = 0;
     this.pending = this.sheetStart(n === 1) + this.headerXml;
   }

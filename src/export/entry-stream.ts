@@ -4,8 +4,8 @@ import type { EntryRecord } from '../archive/types.ts';
 import type { ArchiveWriter } from '../archive/zip-writer.ts';
 
 /**
- * One zip entry being written by pushing buffers, with backpressure: `write` waits while archiver is
- * behind, so memory stays bounded whatever the table size. If archiver fails, the pending `write`
+ * One zip entry being written by pushing buffers, with backpressure: `write` waits while the zip is
+ * behind, so memory stays bounded whatever the table size. If the zip fails, the pending `write`
  * rejects instead of waiting for a drain that never comes.
  */
 export class EntryStream {
@@ -36,7 +36,7 @@ export class EntryStream {
     }
   }
 
-  /** Ends the entry and resolves with its size and checksum once archiver has consumed it. */
+  /** Ends the entry and resolves with its size and checksum once the zip has consumed it. */
   async end(): Promise<EntryRecord> {
     if (this.failure) throw this.failure;
     this.input.end();

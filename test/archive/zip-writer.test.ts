@@ -279,7 +279,7 @@ describe('ArchiveWriter on failure', () => {
     };
     const writer = new ArchiveWriter({ sink, partFileName: () => 'a.zip' });
 
-    // More than archiver buffers, so the failure reaches the entry while it is being written.
+    // More than the zip buffers, so the failure reaches the entry while it is being written.
     const data = Readable.from(Array.from({ length: 64 }, () => randomBytes(64 * 1024)));
     await expect(writer.addEntry('csv/a.csv', data)).rejects.toThrow(/503/);
 

@@ -308,7 +308,7 @@ describe('XLSX writer', () => {
     });
     for (let i = 0; i < 50; i += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(accepted).toBe(false);
-    // Bounded: archiver's 1 MiB output buffer (plus the chunk in flight), not the whole 12 MB sheet.
+    // Bounded: the zip's output buffer (plus the blocks in flight), not the whole 12 MB sheet.
     expect(writer.output.readableLength).toBeLessThanOrEqual(1024 * 1024 + 128 * 1024);
     const chunks: Buffer[] = [];
     writer.output.on('data', (chunk: Buffer) => chunks.push(chunk));
