@@ -87,6 +87,8 @@ export class ZipStream extends Readable {
   private readonly outputHash: Hash | undefined;
   private readonly central: CentralEntry[] = [];
   private readonly names = new Set<string>();
+  /** Deflate block buffers, reused by every entry of this zip. */
+  private readonly spareBlocks: Buffer[] = [];
   /** The tail of the entry queue: each entry starts once the previous one is out. */
   private queue: Promise<unknown> = Promise.resolve();
   private written = 0;
@@ -229,6 +231,7 @@ export class ZipStream extends Readable {
             blockBytes: this.blockBytes,
             concurrency: this.concurrency,
             emit: (chunk) => this.output(chunk),
+            spareBlocks: this.spareBlocks,
           })
         : undefined;
     let checksum = 0;
