@@ -23,7 +23,8 @@ export type ScopedCountInput = Omit<ScopedSelectInput, 'projection'>;
 
 /** Schema mode: the characters a tenant id may have before it becomes part of a schema name. */
 const SAFE_TENANT = /^[A-Za-z0-9_-]{1,63}$/;
-const INTEGER_TENANT = /^-?\d{1,19}$/;
+/** An integer written the one way the database prints it back: no `+`, no leading zeros, no `-0`. */
+const INTEGER_TENANT = /^(?:0|-?[1-9]\d*)$/;
 /** PostgreSQL truncates identifiers to 63 bytes; a silently truncated schema name could be another tenant's. */
 const MAX_SCHEMA_NAME = 63;
 
@@ -32,6 +33,27 @@ const MAX_SCHEMA_NAME = 63;
 // NUL never occurs in SQL text here: quoteIdent refuses identifiers that contain it.
 const MARK = '\u0000';
 const TENANT_SLOT = 0;
+
+const SIGNED_BITS: [RegExp, number][] = [
+  [/^tinyint\b/, 8],
+  [/^(?:smallint|int2)\b/, 16],
+  [/^mediumint\b/, 24],
+  [/^(?:bigint|int8|bigserial)\b/, 64],
+  [/^(?:int|integer|int4|serial)\b/, 32],
+];
+
+/**
+ * The values an integer column holds, from its declared type (`smallint`, `int(10) unsigned`...);
+ * for a type not recognised (a domain), the range of its logical type.
+ */
+export function integerRange(type: 'integer' | 'bigint', sourceType: string): [bigint, bigint] {
+  const declared = sourceType.trim().toLowerCase();
+  const bits = BigInt(
+    SIGNED_BITS.find(([pattern]) => pattern.test(declared))?.[1] ?? (type === 'bigint' ? 64 : 32),
+  );
+  if (/\bunsigned\b/.test(declared)) return [0n, 2n ** bits - 1n];
+  return [-(2n ** (bits - 1n)), 2n ** (bits - 1n) - 1n];
+}
 
 class ScopedSql {
   private readonly values: unknown[];
@@ -132,13 +154,29 @@ class ScopedSql {
     return includeShared ? `(${equal} OR ${target} IS NULL)` : equal;
   }
 
-  /** An integer tenant column only ever compares to an integer: MySQL would turn `'7abc'` into 7. */
+  /**
+   * An integer tenant column only ever compares to an integer the column can hold, written as the
+   * database writes it: MySQL would turn `'7abc'` into 7, both databases read `01` as tenant 1 (whose
+   * archive would then be labelled `01`), and PostgreSQL fails the whole export on an out-of-range value.
+   */
   private checkTenant(owner: TableRef, column: string): void {
     const table = this.find(owner.schema, owner.name);
-    const type = table?.columns.find((candidate) => candidate.name === column)?.type;
-    if ((type === 'integer' || type === 'bigint') && !INTEGER_TENANT.test(this.tenant)) {
+    const found = table?.columns.find((candidate) => candidate.name === column);
+    if (!found || (found.type !== 'integer' && found.type !== 'bigint')) return;
+    const shown = JSON.stringify(this.tenant.slice(0, 80));
+    const where = `${owner.name}.${column}`;
+    if (!/^[-+]?\d+$/.test(this.tenant)) {
+      throw new ScopeError(`tenant id ${shown} is not an integer, but ${where} holds integers`);
+    }
+    if (!INTEGER_TENANT.test(this.tenant)) {
+      const plain = BigInt(this.tenant).toString();
+      throw new ScopeError(`tenant id ${shown} is not written as ${where} stores it: use "${plain}"`);
+    }
+    const [min, max] = integerRange(found.type, found.sourceType);
+    const value = BigInt(this.tenant);
+    if (value < min || value > max) {
       throw new ScopeError(
-        `tenant id ${JSON.stringify(this.tenant.slice(0, 80))} is not an integer, but ${owner.name}.${column} holds integers`,
+        `tenant id ${shown} is out of range for ${where} (${found.sourceType}: ${min} to ${max})`,
       );
     }
   }

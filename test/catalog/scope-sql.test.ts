@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/catalog/config.ts';
 import { buildCatalog } from '../../src/catalog/discover.ts';
 import { ScopeError } from '../../src/catalog/errors.ts';
-import { buildScopedCount, buildScopedSelect } from '../../src/catalog/scope-sql.ts';
+import { buildScopedCount, buildScopedSelect, integerRange } from '../../src/catalog/scope-sql.ts';
 import type { Catalog, CatalogTable, Dialect } from '../../src/catalog/types.ts';
 import { fk, info, table } from './schema-info.ts';
 
@@ -144,6 +144,44 @@ describe('scoped SQL', () => {
     expect(buildScopedSelect({ catalog, table: tasks, projection: ['1'], tenant: '7' }).params).toEqual([
       '7',
     ]);
+  });
+
+  it('refuses an integer tenant id written another way than the database writes it, naming the plain form', () => {
+    const catalog = catalogFor('postgres', 'integer');
+    const tasks = tableOf(catalog, 'tasks');
+    const select = (tenant: string) => () =>
+      buildScopedSelect({ catalog, table: tasks, projection: ['1'], tenant });
+    // Both databases read '01' as 1: the archive of tenant 1 would be labelled 01.
+    expect(select('01')).toThrow('tenant id "01" is not written as projects.company_id stores it: use "1"');
+    expect(select('+7')).toThrow('use "7"');
+    expect(select('-0')).toThrow('use "0"');
+    expect(select('0')).not.toThrow();
+    expect(select('-12')).not.toThrow();
+  });
+
+  it('refuses an integer tenant id the column cannot hold, with the range it can', () => {
+    const catalog = catalogFor('postgres', 'integer');
+    const tasks = tableOf(catalog, 'tasks');
+    const [, max] = integerRange('integer', tableOf(catalog, 'projects').columns[1]?.sourceType ?? '');
+    const select = (tenant: string) => () =>
+      buildScopedSelect({ catalog, table: tasks, projection: ['1'], tenant });
+    expect(select(String(max))).not.toThrow();
+    expect(select(String(max + 1n))).toThrow(ScopeError);
+    expect(select('99999999999999999999999')).toThrow(
+      /is out of range for projects\.company_id \(.*: -?\d+ to \d+\)/,
+    );
+  });
+
+  it('knows the range of each declared integer type, signed and unsigned', () => {
+    expect(integerRange('integer', 'integer')).toEqual([-2147483648n, 2147483647n]);
+    expect(integerRange('integer', 'smallint')).toEqual([-32768n, 32767n]);
+    expect(integerRange('integer', 'tinyint(4)')).toEqual([-128n, 127n]);
+    expect(integerRange('integer', 'mediumint(8) unsigned')).toEqual([0n, 16777215n]);
+    expect(integerRange('integer', 'int(10) unsigned')).toEqual([0n, 4294967295n]);
+    expect(integerRange('bigint', 'bigint')).toEqual([-9223372036854775808n, 9223372036854775807n]);
+    expect(integerRange('bigint', 'bigint(20) unsigned')).toEqual([0n, 18446744073709551615n]);
+    // A domain over an integer type: the range of the logical type.
+    expect(integerRange('bigint', 'tenant_id')).toEqual([-9223372036854775808n, 9223372036854775807n]);
   });
 
   it('refuses an empty projection', () => {
