@@ -49,9 +49,11 @@ const CHUNK_CHARS = 64 * 1024;
 /** Bytes a sheet's entry stream buffers before `addRows` waits for the zip to catch up. */
 const SHEET_BUFFER_BYTES = 256 * 1024;
 /**
- * Deflate level of the workbook's own zip. Sheet XML is ~5x the data, and level 6 deflate on one
- * thread was the export's bottleneck: level 1 made a 100k-row XLSX export 1.5x faster (9.6 s -> 6.2 s)
- * for a file 22% larger, the same size exceljs writes (46.3 MB vs 46.6 MB), measured here.
+ * Deflate level of the workbook's own zip. Sheet XML is ~5x the data, and level 6 deflate was the
+ * export's bottleneck: level 1 made a 100k-row XLSX export 1.5x faster (9.6 s -> 6.2 s, then on one
+ * deflate thread) for a file 22% larger, the same size exceljs writes (46.3 MB vs 46.6 MB), measured
+ * here. Deflate now runs on every core, but level 6 still costs several times level 1's CPU, which
+ * the 2 cores share with the cell formatting and the database.
  */
 const DEFAULT_COMPRESSION_LEVEL = 1;
 
