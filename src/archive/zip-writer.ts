@@ -1,10 +1,7 @@
 import { pipeline } from 'node:stream/promises';
-import { ZipStream } from '../zip/zip-stream.ts';
+import { checkDeflateLevel, DEFAULT_DEFLATE_LEVEL, ZipStream } from '../zip/zip-stream.ts';
 import { ArchiveError } from './errors.ts';
 import type { EntryRecord, EntrySource, PartRecord, PartSink, PartUpload } from './types.ts';
-
-/** zlib's default trade-off; measured here to match `zip -6` for CSV. */
-const DEFAULT_ZLIB_LEVEL = 6;
 
 export interface ArchiveWriterOptions {
   sink: PartSink;
@@ -68,10 +65,8 @@ export class ArchiveWriter {
   private readonly closed: PartRecord[] = [];
 
   constructor(options: ArchiveWriterOptions) {
-    const level = options.zlibLevel ?? DEFAULT_ZLIB_LEVEL;
-    if (!Number.isInteger(level) || level < 0 || level > 9) {
-      throw new RangeError(`zlibLevel must be an integer from 0 to 9, got ${level}`);
-    }
+    // Checked here, not only when the first part opens: a bad level fails before any work starts.
+    const level = checkDeflateLevel(options.zlibLevel ?? DEFAULT_DEFLATE_LEVEL, 'zlibLevel');
     this.sink = options.sink;
     this.partFileName = options.partFileName;
     this.zlibLevel = level;

@@ -5,10 +5,11 @@
  *
  * Why not exceljs: its streaming WorkbookWriter builds a row object and a cell object per value and
  * holds the whole sheet unless the caller yields to the event loop every ~100 rows. Here each batch of
- * rows becomes one XML string, turned into bytes ~64 KiB at a time (few, large writes) and written to the sheet's zip entry with backpressure: memory stays flat whatever the
- * row count. Text is written as inline strings (no shared strings table, which grows with the data).
- * Each sheet is its own zip entry, streamed as it fills; the workbook's sheet list, its relationships
- * and the content types are written at `finish()` (the order of zip entries does not matter).
+ * rows becomes one XML string, turned into bytes ~64 KiB at a time (few, large writes) and written to
+ * the sheet's zip entry with backpressure: memory stays flat whatever the row count. Text is written
+ * as inline strings (no shared strings table, which grows with the data). Each sheet is its own zip
+ * entry, streamed as it fills; the workbook's sheet list, its relationships and the content types
+ * are written at `finish()` (the order of zip entries does not matter).
  */
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';

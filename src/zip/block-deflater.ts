@@ -78,8 +78,6 @@ export class BlockDeflater {
     if (this.filled > 0) await this.dispatch();
     while (this.inFlight.length > 0) await this.emitOldest();
     await this.options.emit(FINAL_BLOCK);
-    if (this.block) this.spare.push(this.block);
-    this.block = undefined;
   }
 
   /** Sends the filling block to the thread pool; waits while `concurrency` blocks are in flight. */
